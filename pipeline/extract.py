@@ -1,0 +1,256 @@
+"""PDF -> pages of clean text; the only module that imports pdfplumber.
+
+Every way a file can fail ends as an ``ExtractionError`` with a status and a one-line
+reason that never holds document text: pdfminer's messages can carry raw stream bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from itertools import groupby
+from operator import itemgetter
+from pathlib import Path
+from typing import Any
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfparser import PDFSyntaxError
+from pdfminer.psexceptions import PSEOF, PSException
+from pdfplumber.utils import cluster_objects
+
+from pipeline.layout import Word, lines_in_reading_order
+from pipeline.pagetext import (
+    PageLines,
+    body_size,
+    drop_running_lines,
+    page_text,
+    text_to_paragraphs,
+)
+from pipeline.records import Page, Status
+
+HEADER_WINDOW = 1024  # the PDF spec lets "%PDF-" start anywhere in the first 1024 bytes
+WORD_ATTRS = ["size", "fontname"]
+# A gap wider than this share of the font size splits words. The default (a fixed 3 pt)
+# runs words together in tightly set small type ("presenceorabsence").
+X_TOLERANCE_RATIO = 0.15
+BOLD_MARKERS = ("bold", "black", "heavy")
+DUPLICATE_KEY = itemgetter("upright", "text", "fontname", "size")
+DUPLICATE_TOLERANCE = 1  # points, as in pdfplumber's dedupe_chars
+
+
+class ExtractionError(Exception):
+    """A document that cannot be read; carries its end state and a one-line reason."""
+
+    def __init__(self, status: Status, reason: str):
+        super().__init__(reason)
+        self.status = status
+        self.reason = " ".join(reason.split())
+
+
+def extract_pages(path: Path, password: str | None = None) -> list[Page]:
+    """Clean text of every page of a PDF, numbered as in the PDF."""
+    path = Path(path)
+    _check_header(path)
+    pages = _read_layout(path, password)
+    _check_page_count(path, password, len(pages))
+    pages = drop_running_lines(pages)
+    body = body_size(pages)
+    result = [Page(number=p.number, text=page_text(p.lines, body)) for p in pages]
+    _check_has_text(result, pages)
+    return result
+
+
+def read_text_pages(path: Path) -> list[Page]:
+    """Pages of a plain-text file, split at form feeds, with the PDF paragraph contract."""
+    data = _read_bytes(Path(path))
+    if not data:
+        raise ExtractionError(Status.FAILED, "empty file (0 bytes)")
+    chunks = _decode(data).split("\f")
+    if len(chunks) > 1 and not chunks[-1].strip():
+        chunks.pop()  # a trailing form feed ends the last page rather than starting one
+    pages = [Page(number=n, text=text_to_paragraphs(chunk)) for n, chunk in enumerate(chunks, 1)]
+    if not any(page.text for page in pages):
+        raise ExtractionError(Status.FAILED, "no text found on any page")
+    return pages
+
+
+def _read_bytes(path: Path, limit: int = -1) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(limit)
+    except OSError as error:
+        raise ExtractionError(
+            Status.FAILED, f"cannot read the file ({type(error).__name__})"
+        ) from None
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _check_header(path: Path) -> None:
+    head = _read_bytes(path, HEADER_WINDOW)
+    if not head:
+        raise ExtractionError(Status.FAILED, "empty file (0 bytes)")
+    if b"%PDF-" not in head:
+        raise ExtractionError(Status.FAILED, "not a PDF (no %PDF header)")
+
+
+def _read_layout(path: Path, password: str | None) -> list[PageLines]:
+    """Lines of every page, opening and closing the PDF here whatever happens."""
+    try:
+        pdf = pdfplumber.open(path, password=password or "")
+    except Exception as error:  # pdfminer raises many types on bad input
+        raise _open_error(error, password) from None
+    try:
+        return [_read_page(page) for page in pdf.pages]
+    except ExtractionError:
+        raise
+    except Exception as error:
+        raise ExtractionError(Status.FAILED, f"unreadable PDF ({_cause_name(error)})") from None
+    finally:
+        pdf.close()
+
+
+def _read_page(page: Any) -> PageLines:
+    """One page's lines, then its caches dropped so long files do not grow memory."""
+    try:
+        raw = _dedupe_chars(page).extract_words(
+            use_text_flow=False,
+            keep_blank_chars=False,
+            extra_attrs=WORD_ATTRS,
+            x_tolerance_ratio=X_TOLERANCE_RATIO,
+        )
+        words, width, height = _upright_words(raw, page)
+        lines = lines_in_reading_order(words, width)
+        return PageLines(page.page_number, height, tuple(lines), bool(page.images))
+    except Exception as error:
+        reason = f"page {page.page_number} could not be read ({_cause_name(error)})"
+        raise ExtractionError(Status.FAILED, reason) from None
+    finally:
+        page.close()
+
+
+def _upright_words(raw: list[dict[str, Any]], page: Any) -> tuple[list[Word], float, float]:
+    """Words of the page's main text direction, turned to read left to right.
+
+    Sideways text in a margin (a journal's running title) is dropped; a page whose text
+    is mostly sideways (a landscape table on a rotated page) is turned upright.
+    """
+    x_off, y_off = float(page.bbox[0]), float(page.bbox[1])
+    width, height = float(page.width), float(page.height)
+    upright = sum(len(w["text"]) for w in raw if w.get("upright", True))
+    if 2 * upright >= sum(len(w["text"]) for w in raw):
+        kept = [_word(w, x_off, y_off) for w in raw if w.get("upright", True)]
+        return kept, width, height
+    turned = [_turned(_word(w, x_off, y_off), w["direction"], width, height) for w in raw]
+    return [w for w in turned if w is not None], height, width
+
+
+def _turned(word: Word, direction: str, width: float, height: float) -> Word | None:
+    """A word of sideways text in the coordinates of the page turned to read it."""
+    if direction == "ttb":  # a page turned a quarter clockwise to read
+        return replace(
+            word, x0=word.top, x1=word.bottom, top=width - word.x1, bottom=width - word.x0
+        )
+    if direction == "btt":  # a page turned a quarter anticlockwise
+        return replace(
+            word, x0=height - word.bottom, x1=height - word.top, top=word.x0, bottom=word.x1
+        )
+    return None
+
+
+def _dedupe_chars(page: Any) -> Any:
+    """``page.dedupe_chars()`` in n log n; pdfplumber's re-sorts with list.index (O(n²))."""
+    keep = set(_unique_char_ids(page.chars))
+    return page.filter(lambda obj: obj.get("object_type") != "char" or id(obj) in keep)
+
+
+def _unique_char_ids(chars: list[dict[str, Any]]) -> Iterator[int]:
+    """One char of each overprinted stack (fake bold prints every glyph twice)."""
+    for _, group in groupby(sorted(chars, key=DUPLICATE_KEY), key=DUPLICATE_KEY):
+        for row in cluster_objects(list(group), itemgetter("doctop"), DUPLICATE_TOLERANCE):
+            for stack in cluster_objects(row, itemgetter("x0"), DUPLICATE_TOLERANCE):
+                yield id(min(stack, key=itemgetter("doctop", "x0")))
+
+
+def _word(word: dict[str, Any], x_off: float, y_off: float) -> Word:
+    fontname = str(word.get("fontname", "")).lower()
+    return Word(
+        text=word["text"],
+        x0=float(word["x0"]) - x_off,
+        x1=float(word["x1"]) - x_off,
+        top=float(word["top"]) - y_off,
+        bottom=float(word["bottom"]) - y_off,
+        size=float(word.get("size") or 0.0),
+        bold=any(marker in fontname for marker in BOLD_MARKERS),
+    )
+
+
+def _cause(error: BaseException) -> BaseException:
+    """The pdfminer error that pdfplumber's PdfminerException wraps, else the error."""
+    if error.__cause__ is not None:
+        return error.__cause__
+    if error.args and isinstance(error.args[0], BaseException):
+        return error.args[0]
+    return error
+
+
+def _cause_name(error: BaseException) -> str:
+    return type(_cause(error)).__name__
+
+
+def _open_error(error: BaseException, password: str | None) -> ExtractionError:
+    cause = _cause(error)
+    name = type(cause).__name__
+    if isinstance(cause, PDFPasswordIncorrect):
+        if password:
+            return ExtractionError(Status.FAILED, "encrypted: the password supplied is wrong")
+        return ExtractionError(
+            Status.FAILED, "encrypted: the PDF needs a password (supply one with --password)"
+        )
+    if isinstance(cause, PDFEncryptionError):
+        return ExtractionError(Status.FAILED, f"encrypted with an unsupported method ({name})")
+    if isinstance(cause, PSEOF):
+        return ExtractionError(Status.FAILED, f"corrupt or truncated PDF ({name})")
+    if isinstance(cause, PDFSyntaxError | PSException):
+        return ExtractionError(Status.FAILED, f"corrupt PDF, structure unreadable ({name})")
+    return ExtractionError(Status.FAILED, f"unreadable PDF ({name})")
+
+
+def _check_page_count(path: Path, password: str | None, found: int) -> None:
+    """Fail rather than mis-number pages when pdfminer silently drops some."""
+    expected = _pdfium_page_count(path, password)
+    if expected is not None and expected != found:
+        reason = f"broken PDF: pdfminer read {found} of {expected} pages (damaged cross-references)"
+        raise ExtractionError(Status.FAILED, reason)
+    if found == 0:
+        raise ExtractionError(Status.FAILED, "no pages found")
+
+
+def _pdfium_page_count(path: Path, password: str | None) -> int | None:
+    """Page count from a second parser (PDFium), or None if it cannot tell."""
+    import pypdfium2
+
+    try:
+        document = pypdfium2.PdfDocument(str(path), password=password)
+    except Exception:  # the second opinion is optional; pdfminer already opened the file
+        return None
+    try:
+        return len(document)
+    finally:
+        document.close()
+
+
+def _check_has_text(result: list[Page], pages: list[PageLines]) -> None:
+    if any(page.text for page in result):
+        return
+    with_images = sum(page.has_images for page in pages)
+    if with_images:
+        reason = f"no text layer on any page ({with_images} pages with images): needs OCR"
+        raise ExtractionError(Status.NEEDS_OCR, reason)
+    raise ExtractionError(Status.FAILED, "no text found on any page")
