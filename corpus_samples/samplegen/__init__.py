@@ -1,0 +1,1 @@
+"""Generator code for the fictional sample corpus."""
