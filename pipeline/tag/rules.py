@@ -1,0 +1,80 @@
+"""Rule tagger: the taxonomy's phrase and token patterns run through spaCy matchers."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from spacy.matcher import Matcher, PhraseMatcher
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+    from pipeline.taxonomy import Taxonomy, Theme
+
+
+@dataclass(frozen=True, slots=True)
+class RuleHit:
+    """One pattern match: a theme and the token span that triggered it."""
+
+    theme_id: str
+    start: int  # token index in the Doc
+    end: int  # token index (exclusive)
+    matched: str  # the matched words, verbatim
+
+
+class RuleTagger:
+    """spaCy PhraseMatcher + Matcher built from the taxonomy's patterns."""
+
+    name = "rules.v1"
+
+    def __init__(self, taxonomy: Taxonomy, nlp: Language) -> None:
+        self.taxonomy = taxonomy
+        self.nlp = nlp
+        self.phrase_matcher_ = PhraseMatcher(nlp.vocab, attr="LOWER")
+        # validate=True makes spaCy check each token pattern when it is added, so a typo
+        # in the taxonomy fails at load time rather than silently never matching.
+        self.token_matcher_ = Matcher(nlp.vocab, validate=True)
+        for theme in taxonomy.themes:
+            self._add_theme(theme)
+
+    def _add_theme(self, theme: Theme) -> None:
+        phrases = [pattern for pattern in theme.patterns if isinstance(pattern, str)]
+        if phrases:
+            # Only the tokenizer is needed for LOWER matching; make_doc skips the pipeline.
+            self.phrase_matcher_.add(theme.id, [self.nlp.make_doc(text) for text in phrases])
+        for number, pattern in enumerate(theme.patterns, start=1):
+            if isinstance(pattern, str):
+                continue
+            try:
+                self.token_matcher_.add(theme.id, [pattern])
+            except ValueError as exc:  # spaCy's MatchPatternError is a ValueError
+                detail = " ".join(str(exc).split())
+                raise ValueError(
+                    f"theme '{theme.id}': pattern {number} is not a valid spaCy pattern: {detail}"
+                ) from exc
+
+    def find_hits(self, doc: Doc) -> list[RuleHit]:
+        """Theme hits in ``doc``; overlapping hits of one theme collapse to the longest."""
+        spans: dict[str, set[tuple[int, int]]] = defaultdict(set)
+        for matcher in (self.phrase_matcher_, self.token_matcher_):
+            for match_id, start, end in matcher(doc):
+                if end > start:
+                    spans[doc.vocab.strings[match_id]].add((start, end))
+        hits = [
+            RuleHit(theme_id, start, end, doc[start:end].text)
+            for theme_id, found in spans.items()
+            for start, end in _longest_non_overlapping(found)
+        ]
+        return sorted(hits, key=lambda hit: (hit.start, hit.end, hit.theme_id))
+
+
+def _longest_non_overlapping(spans: set[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Greedy pick: longest first, earliest on ties; drop any span that overlaps a kept one."""
+    kept: list[tuple[int, int]] = []
+    for start, end in sorted(spans, key=lambda span: (span[0] - span[1], span[0])):
+        if all(end <= k_start or start >= k_end for k_start, k_end in kept):
+            kept.append((start, end))
+    return kept
