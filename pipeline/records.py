@@ -55,6 +55,7 @@ class Document:
 
     id: str  # SHA-256 of the file bytes
     file_name: str
+    path: str  # where the file was read from, so a reviewer can open it
     pages: int
     status: Status
     error: str | None

@@ -60,6 +60,7 @@ class Theme:
 class Taxonomy:
     version: str
     themes: tuple[Theme, ...]
+    neutral: tuple[str, ...]  # sentences that evidence no theme (routine chronology, method)
     digest: str  # SHA-256 of the file, so a changed taxonomy is never mistaken for the old one
 
     @property
@@ -102,7 +103,15 @@ def parse_taxonomy(raw: Any, digest: str = "") -> Taxonomy:
     missing = [theme_id for theme_id in CORE_THEMES if theme_id not in seen]
     if missing:
         raise TaxonomyError(f"taxonomy: core themes missing: {', '.join(missing)}")
-    return Taxonomy(version=version.strip(), themes=themes, digest=digest)
+    neutral = raw.get("neutral", [])
+    if not isinstance(neutral, list) or not all(isinstance(t, str) and t.strip() for t in neutral):
+        raise TaxonomyError("taxonomy: 'neutral' must be a list of sentences")
+    return Taxonomy(
+        version=version.strip(),
+        themes=themes,
+        neutral=tuple(" ".join(text.split()) for text in neutral),
+        digest=digest,
+    )
 
 
 def _parse_theme(entry: Any, index: int) -> Theme:

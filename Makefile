@@ -1,0 +1,46 @@
+# Two commands for a new user:  `make demo` (ingest the bundled samples) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+
+.PHONY: setup demo test lint train evaluate samples bench clean
+
+setup: $(STAMP)
+
+# torch first, pinned to the CPU build, so that nothing pulls a multi-gigabyte CUDA build.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -e '.[spacy-model,dev]'
+	touch $(STAMP)
+
+demo: setup
+	$(BIN)/scr-themes ingest corpus_samples --out data/samples
+
+test: setup lint
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check pipeline flows tests benchmarks corpus_samples
+	$(BIN)/ruff format --check pipeline flows tests benchmarks corpus_samples
+	$(BIN)/mypy
+
+train: setup
+	$(BIN)/scr-themes train
+
+evaluate: setup
+	$(BIN)/scr-themes evaluate corpus_samples/gold.jsonl
+
+samples: setup
+	$(BIN)/python corpus_samples/make_samples.py
+
+bench: setup
+	$(BIN)/python benchmarks/ingest_samples.py
+
+clean:
+	rm -rf $(VENV) data

@@ -1,0 +1,169 @@
+"""`scr-themes`: a thin command line over ``pipeline.run``.
+
+``ingest`` runs the Prefect flow in ``flows/``; it is imported only when that command runs,
+so the library and the other commands work without Prefect being imported at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+# Set before any model library is imported: nothing may reach the network at run time.
+OFFLINE_ENV = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "TOKENIZERS_PARALLELISM": "false",
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    for key, value in OFFLINE_ENV.items():
+        os.environ.setdefault(key, value)
+    args = build_parser().parse_args(argv)
+    return int(args.command(args) or 0)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="scr-themes", description="Tag child case reviews with themes, with evidence."
+    )
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    ingest = commands.add_parser("ingest", help="ingest a folder of PDFs through the Prefect flow")
+    ingest.add_argument("folder", type=Path)
+    ingest.add_argument("--out", type=Path, required=True, help="dataset folder")
+    ingest.add_argument("--password", help="password for encrypted PDFs")
+    ingest.set_defaults(command=cmd_ingest)
+
+    tag = commands.add_parser("tag", help="tag PDF or .txt files and print the themes")
+    tag.add_argument("files", type=Path, nargs="+")
+    tag.add_argument("--format", choices=("jsonl", "table"), default="jsonl")
+    tag.add_argument("--password", help="password for encrypted PDFs")
+    tag.set_defaults(command=cmd_tag)
+
+    train = commands.add_parser("train", help="train the embedding head from the taxonomy")
+    train.add_argument("--taxonomy", type=Path, default=None)
+    train.add_argument("--out", type=Path, default=None, help="model folder")
+    train.set_defaults(command=cmd_train)
+
+    evaluate = commands.add_parser("evaluate", help="score the tagger against gold labels")
+    evaluate.add_argument("gold", type=Path, help="gold JSONL (e.g. corpus_samples/gold.jsonl)")
+    evaluate.set_defaults(command=cmd_evaluate)
+    return parser
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from flows.ingest import ingest_folder  # Prefect is imported here and only here
+
+    summary = ingest_folder(str(args.folder), str(args.out), password=args.password)
+    print(format_summary(summary))
+    return 0
+
+
+def format_summary(summary: dict[str, Any]) -> str:
+    """Themes per document, then one line per document that could not be read."""
+    lines = [f"Dataset: {summary['out']}", ""]
+    for doc in summary["documents"]:
+        if doc["status"] == "ok":
+            lines.append(f"{doc['file_name']}: {', '.join(doc['themes']) or '(no theme found)'}")
+        else:
+            lines.append(f"{doc['file_name']}: [{doc['status']}] {doc['error']}")
+    counts = ", ".join(f"{n} {status}" for status, n in sorted(summary["status_counts"].items()))
+    lines += ["", f"{len(summary['documents'])} documents: {counts}"]
+    return "\n".join(lines)
+
+
+def cmd_tag(args: argparse.Namespace) -> int:
+    from pipeline.aggregate import is_evidence
+    from pipeline.run import load_pipeline, process_document
+
+    pipeline = load_pipeline()
+    for path in args.files:
+        result = process_document(path, pipeline, password=args.password)
+        record = tag_record(str(path), result, pipeline.taxonomy.ids, is_evidence)
+        if args.format == "jsonl":
+            print(json.dumps(record, ensure_ascii=False))
+        else:
+            present = [t for t, v in record["themes"].items() if v["present"]]
+            print(f"{path}: {', '.join(present) or '(none)'}")
+        if result.document.error:
+            print(f"{path}: {result.document.status}: {result.document.error}", file=sys.stderr)
+    return 0
+
+
+def tag_record(
+    path: str, result: Any, theme_ids: tuple[str, ...], is_evidence: Any
+) -> dict[str, Any]:
+    """The JSON line for one document: every theme, with its counted evidence."""
+    sentences = {s.id: s for s in result.sentences}
+    themes: dict[str, Any] = {}
+    by_theme = {t.theme_id: t for t in result.themes}
+    for theme_id in theme_ids:
+        evidence = sorted(
+            (t for t in result.tags if t.theme_id == theme_id and is_evidence(t)),
+            key=lambda t: -t.score,
+        )
+        row = by_theme.get(theme_id)
+        themes[theme_id] = {
+            "present": bool(row and row.present),
+            "score": round(row.score, 3) if row else 0.0,
+            "evidence": [
+                {
+                    "text": sentences[t.sentence_id].text,
+                    "page": sentences[t.sentence_id].page,
+                    "start": sentences[t.sentence_id].start,
+                    "end": sentences[t.sentence_id].end,
+                }
+                for t in evidence
+            ],
+        }
+    doc = result.document
+    return {"document": path, "status": str(doc.status), "error": doc.error, "themes": themes}
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from pipeline.tag.embeddings import DEFAULT_HEAD_DIR, MiniLMEncoder
+    from pipeline.taxonomy import DEFAULT_PATH, load_taxonomy
+    from pipeline.train import train_head
+
+    taxonomy = load_taxonomy(args.taxonomy or DEFAULT_PATH)
+    out = args.out or DEFAULT_HEAD_DIR
+    head = train_head(taxonomy, MiniLMEncoder(), out)
+    print(f"Trained {head.version} on {head.meta['training_sentences']} sentences -> {out}")
+    for theme_id, row in head.meta["cv_scores"].items():
+        print(f"  {theme_id:28} cross-validated F1 {row['cv_f1']:.3f} (C={row['C']:g})")
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from pipeline.evaluate import format_table, load_gold, score
+    from pipeline.run import load_pipeline, process_document
+
+    pipeline = load_pipeline()
+    gold = load_gold(args.gold)
+    results = [process_document(doc.path, pipeline) for doc in _progress(gold, "tagging")]
+    evaluation = score(gold, results, pipeline.taxonomy.ids)
+    print(
+        f"{len(gold)} gold documents, model {pipeline.tagger.model_version}, "
+        f"taxonomy {pipeline.taxonomy.version}"
+    )
+    print(format_table(evaluation))
+    return 0
+
+
+def _progress(items: list[Any], desc: str) -> Any:
+    from tqdm import tqdm
+
+    return tqdm(items, desc=desc, unit="doc", file=sys.stderr, disable=not sys.stderr.isatty())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

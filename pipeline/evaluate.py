@@ -1,0 +1,157 @@
+"""Score tagged documents against gold labels, per theme, at document and sentence level."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.aggregate import is_evidence
+from pipeline.records import DocumentResult
+
+
+@dataclass(frozen=True)
+class GoldSentence:
+    text: str
+    page: int | None
+    themes: tuple[str, ...]
+    assertion: str
+
+
+@dataclass(frozen=True)
+class GoldDocument:
+    path: Path
+    themes: frozenset[str]
+    sentences: tuple[GoldSentence, ...]
+
+    def evidence(self, theme_id: str) -> list[GoldSentence]:
+        return [s for s in self.sentences if theme_id in s.themes and s.assertion == "present"]
+
+
+@dataclass
+class Counts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class Evaluation:
+    themes: tuple[str, ...]
+    document: dict[str, Counts] = field(default_factory=dict)
+    sentence: dict[str, Counts] = field(default_factory=dict)
+
+    def macro_f1(self, level: str) -> float:
+        counts = self.document if level == "document" else self.sentence
+        return sum(counts[t].f1 for t in self.themes) / len(self.themes)
+
+
+def load_gold(path: Path) -> list[GoldDocument]:
+    """Read a gold JSONL file; document paths are relative to it."""
+    documents = []
+    for line in Path(path).read_text().splitlines():
+        if not line.strip():
+            continue
+        raw = json.loads(line)
+        sentences = tuple(
+            GoldSentence(s["text"], s.get("page"), tuple(s["themes"]), s["assertion"])
+            for s in raw.get("sentences", [])
+        )
+        documents.append(
+            GoldDocument(Path(path).parent / raw["file"], frozenset(raw["themes"]), sentences)
+        )
+    return documents
+
+
+def normalise(text: str) -> str:
+    """Lower-case letters and digits only, so layout differences do not decide a match."""
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+
+
+def score(
+    gold: Iterable[GoldDocument], results: Iterable[DocumentResult], theme_ids: tuple[str, ...]
+) -> Evaluation:
+    """Document-level and sentence-level counts per theme.
+
+    A gold sentence and a tagged sentence match when one's normalised text contains the
+    other's, so a sentence split differently by the segmenter still meets its gold.
+    """
+    evaluation = Evaluation(themes=theme_ids)
+    for theme_id in theme_ids:
+        evaluation.document[theme_id] = Counts()
+        evaluation.sentence[theme_id] = Counts()
+    for doc_gold, result in zip(gold, results, strict=True):
+        predicted = {t.theme_id for t in result.themes if t.present}
+        for theme_id in theme_ids:
+            _count(
+                evaluation.document[theme_id], theme_id in doc_gold.themes, theme_id in predicted
+            )
+        _score_sentences(evaluation, doc_gold, result)
+    return evaluation
+
+
+def _count(counts: Counts, truth: bool, predicted: bool) -> None:
+    counts.tp += truth and predicted
+    counts.fp += predicted and not truth
+    counts.fn += truth and not predicted
+
+
+def _score_sentences(evaluation: Evaluation, gold: GoldDocument, result: DocumentResult) -> None:
+    text_of = {s.id: normalise(s.text) for s in result.sentences}
+    for theme_id in evaluation.themes:
+        counts = evaluation.sentence[theme_id]
+        gold_texts = [normalise(s.text) for s in gold.evidence(theme_id)]
+        tagged = {
+            text_of[t.sentence_id] for t in result.tags if t.theme_id == theme_id and is_evidence(t)
+        }
+        for text in tagged:
+            if any(_overlaps(text, g) for g in gold_texts):
+                counts.tp += 1
+            else:
+                counts.fp += 1
+        counts.fn += sum(not any(_overlaps(t, g) for t in tagged) for g in gold_texts)
+
+
+MIN_CONTAINED = 20  # a shorter fragment must equal its gold sentence, not merely sit inside it
+
+
+def _overlaps(a: str, b: str) -> bool:
+    if min(len(a), len(b)) < MIN_CONTAINED:
+        return a == b and bool(a)
+    return a in b or b in a
+
+
+def format_table(evaluation: Evaluation) -> str:
+    """A plain-text table: precision, recall and F1 per theme at both levels, then macros."""
+    header = (
+        f"{'theme':28} {'doc P':>6} {'doc R':>6} {'doc F1':>6}   "
+        f"{'sent P':>6} {'sent R':>6} {'sent F1':>7}  {'n_sent':>6}"
+    )
+    lines = [header, "-" * len(header)]
+    for theme_id in evaluation.themes:
+        d, s = evaluation.document[theme_id], evaluation.sentence[theme_id]
+        lines.append(
+            f"{theme_id:28} {d.precision:6.3f} {d.recall:6.3f} {d.f1:6.3f}   "
+            f"{s.precision:6.3f} {s.recall:6.3f} {s.f1:7.3f}  {s.tp + s.fn:6d}"
+        )
+    lines.append("-" * len(header))
+    lines.append(
+        f"{'macro F1':28} {'':6} {'':6} {evaluation.macro_f1('document'):6.3f}   "
+        f"{'':6} {'':6} {evaluation.macro_f1('sentence'):7.3f}"
+    )
+    return "\n".join(lines)

@@ -1,0 +1,50 @@
+"""The command line, run in-process with the real models."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pipeline.cli import main
+from pipeline.taxonomy import load_taxonomy
+from tests.conftest import GOLD, SAMPLES
+
+pytestmark = pytest.mark.slow
+
+
+def test_tag_prints_one_json_line_per_document_with_every_theme(real_pipeline, tmp_path, capsys):
+    sample = sorted(SAMPLES.glob("*.pdf"))[0]
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    note = tmp_path / "note.txt"
+    note.write_text(
+        "Summary\n\nThe baby was found unresponsive on the sofa next to his father.\f"
+        "There was no evidence of domestic abuse."
+    )
+    assert main(["tag", str(sample), str(empty), str(note), "--format", "jsonl"]) == 0
+    out, err = capsys.readouterr()
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [line["document"] for line in lines] == [str(sample), str(empty), str(note)]
+    ids = set(load_taxonomy().ids)
+    for line in lines:
+        assert set(line["themes"]) == ids
+    assert lines[1]["status"] == "failed" and "empty" in err
+    assert any(v["present"] for v in lines[0]["themes"].values())
+    for value in lines[0]["themes"].values():
+        assert all({"text", "page", "start", "end"} <= set(e) for e in value["evidence"])
+    assert lines[2]["themes"]["unsafe_sleep"]["present"]
+    assert not lines[2]["themes"]["domestic_abuse"]["present"]
+    assert lines[2]["themes"]["unsafe_sleep"]["evidence"][0]["page"] == 1
+
+
+def test_evaluate_prints_a_per_theme_table_with_macro_f1(real_pipeline, tmp_path, capsys):
+    first = GOLD.read_text().splitlines()[0]
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(first + "\n")
+    (tmp_path / json.loads(first)["file"]).symlink_to(SAMPLES / json.loads(first)["file"])
+    assert main(["evaluate", str(gold)]) == 0
+    out = capsys.readouterr().out
+    for theme_id in load_taxonomy().ids:
+        assert theme_id in out
+    assert "macro F1" in out
