@@ -6,6 +6,7 @@ reason that never holds document text: pdfminer's messages can carry raw stream 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from dataclasses import replace
 from itertools import groupby
@@ -28,6 +29,9 @@ from pipeline.pagetext import (
     text_to_paragraphs,
 )
 from pipeline.records import Page, Status
+
+# pdfminer's warnings can quote raw stream bytes, i.e. document text: keep them out of logs.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 HEADER_WINDOW = 1024  # the PDF spec lets "%PDF-" start anywhere in the first 1024 bytes
 WORD_ATTRS = ["size", "fontname"]
