@@ -20,6 +20,7 @@ OFFLINE_ENV = {
     "TRANSFORMERS_OFFLINE": "1",
     "HF_HUB_DISABLE_TELEMETRY": "1",
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_LOGGING_LEVEL": "WARNING",  # keeps the progress bar readable; INFO shows task runs
     "TOKENIZERS_PARALLELISM": "false",
 }
 
