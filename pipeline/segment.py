@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 # Heading words -> section. Order matters: the first family that matches wins.
 SECTION_CUES: tuple[tuple[Section, tuple[str, ...]], ...] = (
-    (Section.RECOMMENDATIONS, ("recommendation", "next steps", "action plan")),
+    (Section.RECOMMENDATIONS, ("recommendation", "next steps", "action plan", "actions")),
     (
         Section.OTHER,
         (
@@ -43,6 +43,7 @@ SECTION_CUES: tuple[tuple[Section, tuple[str, ...]], ...] = (
             "case history",
             "circumstances",
             "history",
+            "what happened",
             "timeline",
             "the child",
             "context",

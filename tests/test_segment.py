@@ -25,6 +25,8 @@ def nlp():
         ("6. Recommendations", Section.RECOMMENDATIONS),
         ("Terms of reference", Section.OTHER),
         ("Methodology", Section.OTHER),
+        ("7. Learning and actions", Section.RECOMMENDATIONS),
+        ("4. What happened", Section.BACKGROUND),
         ("Information sharing between agencies", None),
     ],
 )
