@@ -77,7 +77,7 @@ def main(folder: Path) -> None:
         f"Prefect flow end to end (incl. temporary server start and write): {flow_s:.1f} s, "
         f"{pages / flow_s:.1f} pages/s"
     )
-    print(f"dataset rewrite: {write_s:.2f} s")
+    print(f"rewrite of the whole dataset (all tables, Parquet and CSV): {write_s:.2f} s")
     print(f"peak RSS: {peak_mb:.0f} MB")
 
 

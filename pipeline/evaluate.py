@@ -36,6 +36,11 @@ class Counts:
     fp: int = 0
     fn: int = 0
 
+    def add(self, truth: bool, predicted: bool) -> None:
+        self.tp += truth and predicted
+        self.fp += predicted and not truth
+        self.fn += truth and not predicted
+
     @property
     def precision(self) -> float:
         return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
@@ -98,17 +103,9 @@ def score(
     for doc_gold, result in zip(gold, results, strict=True):
         predicted = {t.theme_id for t in result.themes if t.present}
         for theme_id in theme_ids:
-            _count(
-                evaluation.document[theme_id], theme_id in doc_gold.themes, theme_id in predicted
-            )
+            evaluation.document[theme_id].add(theme_id in doc_gold.themes, theme_id in predicted)
         _score_sentences(evaluation, doc_gold, result)
     return evaluation
-
-
-def _count(counts: Counts, truth: bool, predicted: bool) -> None:
-    counts.tp += truth and predicted
-    counts.fp += predicted and not truth
-    counts.fn += truth and not predicted
 
 
 def _score_sentences(evaluation: Evaluation, gold: GoldDocument, result: DocumentResult) -> None:
