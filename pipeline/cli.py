@@ -145,19 +145,48 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from pipeline.evaluate import format_table, load_gold, score
-    from pipeline.run import load_pipeline, process_document
+    from pipeline.evaluate import format_table
+    from pipeline.goldset import is_sentence_gold
+    from pipeline.run import load_pipeline
 
     pipeline = load_pipeline()
-    gold = load_gold(args.gold)
-    results = [process_document(doc.path, pipeline) for doc in _progress(gold, "tagging")]
-    evaluation = score(gold, results, pipeline.taxonomy.ids)
+    if is_sentence_gold(args.gold):
+        evaluation, described = _evaluate_sentences(args.gold, pipeline)
+    else:
+        evaluation, described = _evaluate_documents(args.gold, pipeline)
     print(
-        f"{len(gold)} gold documents, model {pipeline.tagger.model_version}, "
-        f"taxonomy {pipeline.taxonomy.version}"
+        f"{described}, model {pipeline.tagger.model_version}, taxonomy {pipeline.taxonomy.version}"
     )
     print(format_table(evaluation))
     return 0
+
+
+def _evaluate_documents(path: Path, pipeline: Any) -> tuple[Any, str]:
+    from pipeline.evaluate import load_gold, score
+    from pipeline.run import process_document
+
+    gold = load_gold(path)
+    results = [process_document(doc.path, pipeline) for doc in _progress(gold, "tagging")]
+    return score(gold, results, pipeline.taxonomy.ids), f"{len(gold)} gold documents"
+
+
+def _evaluate_sentences(path: Path, pipeline: Any) -> tuple[Any, str]:
+    from pipeline.goldset import (
+        as_sentences,
+        assertion_confusion,
+        format_confusion,
+        load_gold_rows,
+        score_rows,
+    )
+
+    rows = load_gold_rows(path)
+    tags = pipeline.tagger.tag_sentences(as_sentences(rows))
+    print("Assertions of gold labels against the tagger's counted and review tags:")
+    print(format_confusion(assertion_confusion(rows, tags)) + "\n")
+    docs = len({row.doc for row in rows})
+    return score_rows(
+        rows, tags, pipeline.taxonomy.ids
+    ), f"{len(rows)} gold sentences in {docs} documents"
 
 
 def _progress(items: list[Any], desc: str) -> Any:

@@ -1,0 +1,126 @@
+"""The sentence-level gold set: labelled fictional review sentences in train/dev/test splits."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.aggregate import is_evidence
+from pipeline.evaluate import Counts, Evaluation
+from pipeline.records import Section, Sentence, Tag
+
+DEFAULT_DIR = Path(__file__).resolve().parents[1] / "corpus_samples" / "gold_sentences"
+NO_TAG = "none"
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    theme: str
+    assertion: str
+    subject: str
+
+
+@dataclass(frozen=True, slots=True)
+class GoldRow:
+    """One gold sentence, in its document's reading order."""
+
+    doc: str
+    index: int
+    section: Section
+    text: str
+    labels: tuple[Label, ...]
+    needs_context: bool
+
+    @property
+    def id(self) -> str:
+        return f"{self.doc}:{self.index}"
+
+    def present(self) -> set[str]:
+        return {label.theme for label in self.labels if label.assertion == "present"}
+
+
+def is_sentence_gold(path: Path) -> bool:
+    """Whether a JSONL file holds gold sentences (rather than gold documents)."""
+    with open(path) as handle:
+        first = next((line for line in handle if line.strip()), "{}")
+    return "labels" in json.loads(first)
+
+
+def load_gold_rows(path: Path) -> list[GoldRow]:
+    """Read one split (a JSONL file) of the gold set."""
+    rows = []
+    for line in Path(path).read_text().splitlines():
+        if not line.strip():
+            continue
+        raw = json.loads(line)
+        labels = tuple(Label(x["theme"], x["assertion"], x["subject"]) for x in raw["labels"])
+        rows.append(
+            GoldRow(
+                doc=raw["doc"],
+                index=raw["index"],
+                section=Section(raw["section"]),
+                text=raw["text"],
+                labels=labels,
+                needs_context=bool(raw.get("needs_context", False)),
+            )
+        )
+    return sorted(rows, key=lambda row: (row.doc, row.index))
+
+
+def as_sentences(rows: list[GoldRow]) -> list[Sentence]:
+    """Gold rows as sentence records, so the tagger runs on them as on extracted text."""
+    sentences = []
+    offset: Counter[str] = Counter()
+    for row in rows:
+        start = offset[row.doc]
+        offset[row.doc] += len(row.text) + 1
+        sentences.append(
+            Sentence(row.id, row.doc, 1, start, start + len(row.text), row.section, row.text)
+        )
+    return sentences
+
+
+def score_rows(rows: list[GoldRow], tags: list[Tag], theme_ids: tuple[str, ...]) -> Evaluation:
+    """Sentence-level and document-level counts per theme over gold rows."""
+    counted: dict[str, set[str]] = {}
+    for tag in tags:
+        if is_evidence(tag):
+            counted.setdefault(tag.sentence_id, set()).add(tag.theme_id)
+    evaluation = Evaluation(themes=theme_ids)
+    docs = sorted({row.doc for row in rows})
+    for theme_id in theme_ids:
+        sentence, document = Counts(), Counts()
+        for row in rows:
+            sentence.add(theme_id in row.present(), theme_id in counted.get(row.id, set()))
+        for doc in docs:
+            doc_rows = [row for row in rows if row.doc == doc]
+            truth = any(theme_id in row.present() for row in doc_rows)
+            predicted = any(theme_id in counted.get(row.id, set()) for row in doc_rows)
+            document.add(truth, predicted)
+        evaluation.sentence[theme_id], evaluation.document[theme_id] = sentence, document
+    return evaluation
+
+
+def assertion_confusion(rows: list[GoldRow], tags: list[Tag]) -> Counter[tuple[str, str]]:
+    """(gold assertion, predicted assertion) for every gold label; 'none' when not tagged."""
+    predicted = {(t.sentence_id, t.theme_id): str(t.assertion) for t in tags if not t.needs_review}
+    return Counter(
+        (label.assertion, predicted.get((row.id, label.theme), NO_TAG))
+        for row in rows
+        for label in row.labels
+    )
+
+
+ASSERTIONS = ("present", "negated", "hypothetical", "recommendation", "historical")
+
+
+def format_confusion(confusion: Counter[tuple[str, str]]) -> str:
+    """Gold assertion (rows) against the tagger's (columns) for every gold label."""
+    columns = (*ASSERTIONS, NO_TAG)
+    lines = [f"{'gold / tagged':16}" + "".join(f"{c[:8]:>9}" for c in columns)]
+    for gold in ASSERTIONS:
+        counts = "".join(f"{confusion[(gold, c)]:9d}" for c in columns)
+        lines.append(f"{gold:16}{counts}")
+    return "\n".join(lines)

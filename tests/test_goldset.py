@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import json
+
+from pipeline.goldset import (
+    GoldRow,
+    Label,
+    as_sentences,
+    assertion_confusion,
+    format_confusion,
+    is_sentence_gold,
+    load_gold_rows,
+    score_rows,
+)
+from pipeline.records import Assertion, Section, Tag
+
+THEMES = ("neglect", "unsafe_sleep")
+
+
+def row(doc: str, index: int, text: str, *labels: tuple[str, str]) -> GoldRow:
+    return GoldRow(
+        doc, index, Section.ANALYSIS, text, tuple(Label(t, a, "child") for t, a in labels), False
+    )
+
+
+ROWS = [
+    row("d1", 0, "The home was dirty.", ("neglect", "present")),
+    row("d1", 1, "There was no evidence of co-sleeping.", ("unsafe_sleep", "negated")),
+    row("d2", 0, "The children were hungry.", ("neglect", "present")),
+    row("d2", 1, "Nothing happened."),
+]
+
+
+def tag(row_: GoldRow, theme: str, assertion: Assertion, review: bool = False) -> Tag:
+    return Tag(row_.id, row_.doc, theme, 0.9, "rules.v1", assertion, review)
+
+
+def test_rows_load_in_reading_order_and_become_sentences(tmp_path):
+    path = tmp_path / "dev.jsonl"
+    lines = [
+        {"doc": "d1", "index": 1, "section": "summary", "text": "B.", "labels": []},
+        {
+            "doc": "d1",
+            "index": 0,
+            "section": "analysis",
+            "text": "A is here.",
+            "labels": [{"theme": "neglect", "assertion": "present", "subject": "child"}],
+        },
+    ]
+    path.write_text("\n".join(json.dumps(line) for line in lines))
+    assert is_sentence_gold(path)
+    rows = load_gold_rows(path)
+    assert [r.index for r in rows] == [0, 1] and rows[0].present() == {"neglect"}
+    sentences = as_sentences(rows)
+    assert [(s.start, s.end) for s in sentences] == [(0, 10), (11, 13)]
+    assert sentences[1].section is Section.SUMMARY and sentences[0].id == "d1:0"
+
+
+def test_score_rows_counts_sentences_and_documents():
+    tags = [
+        tag(ROWS[0], "neglect", Assertion.PRESENT),
+        tag(ROWS[1], "unsafe_sleep", Assertion.PRESENT),  # a missed negation: false positive
+        tag(ROWS[2], "neglect", Assertion.PRESENT, review=True),  # not counted
+    ]
+    evaluation = score_rows(ROWS, tags, THEMES)
+    neglect = evaluation.sentence["neglect"]
+    assert (neglect.tp, neglect.fp, neglect.fn) == (1, 0, 1)
+    assert evaluation.sentence["unsafe_sleep"].fp == 1
+    assert (evaluation.document["neglect"].tp, evaluation.document["neglect"].fn) == (1, 1)
+    assert evaluation.document["unsafe_sleep"].fp == 1
+
+
+def test_assertion_confusion_pairs_gold_and_tagged_assertions():
+    tags = [
+        tag(ROWS[1], "unsafe_sleep", Assertion.NEGATED),
+        tag(ROWS[0], "neglect", Assertion.PRESENT),
+    ]
+    confusion = assertion_confusion(ROWS, tags)
+    assert confusion[("negated", "negated")] == 1
+    assert confusion[("present", "present")] == 1
+    assert confusion[("present", "none")] == 1
+    assert "negated" in format_confusion(confusion)
