@@ -1,62 +1,257 @@
-"""The ingest flow: one Prefect task per document, each a call into ``pipeline.run``."""
+"""The ingest flow: plan the run, one Prefect task per document to read or re-tag, commit.
+
+Each document is parsed in an isolated worker process (``pipeline.isolate``) under a time
+and memory limit, then committed to the dataset in its own transaction by the flow (the
+only writer). Task results hold document text: never persisted, never cached. The flow
+returns a summary with no document text, records it as an artifact, and fails when too
+many documents failed or when the dataset cannot be written.
+"""
 
 from __future__ import annotations
 
+import os
+import sqlite3
 from collections import Counter
+from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from prefect import flow, task
+from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 from tqdm import tqdm
 
-from pipeline import run, store
-from pipeline.records import DocumentResult
+from pipeline import run
+from pipeline.incremental import Plan, plan_ingest
+from pipeline.isolate import IsolatedExtractor
+from pipeline.quarantine import needs_quarantine, quarantine
+from pipeline.records import DocumentResult, Status
+from pipeline.settings import MIB, ExtractSettings
+from pipeline.store import Dataset
+
+FAILED_STATUSES = frozenset({Status.FAILED, Status.TIMEOUT, Status.OOM})
 
 
-# Results hold document text: never persisted, never cached.
-@task(name="process-document", persist_result=False, cache_policy=NO_CACHE)
-def process_document_task(path: str, password: str | None = None) -> DocumentResult:
-    return run.process_document(Path(path), run.load_pipeline(), password=password)
+class IngestFailed(RuntimeError):
+    """Too many documents failed in one run."""
 
 
-# One worker: spaCy and the encoder are shared in-process, and a thread pool would only
-# contend for the GIL. Parallel documents belong in worker processes.
+def _retry_on_io(task: Any, task_run: Any, state: Any) -> bool:
+    """Retry a task only on a transient I/O error, never on a bad document."""
+    try:
+        state.result()
+    except (OSError, sqlite3.OperationalError):
+        return True
+    except Exception:
+        return False
+    return False
+
+
+@lru_cache(maxsize=2)
+def _extractor(settings: ExtractSettings) -> IsolatedExtractor:
+    """One isolated parsing worker per process (the flow's, or each Dask worker's)."""
+    return IsolatedExtractor(settings)
+
+
+@task(
+    name="process-document",
+    persist_result=False,
+    cache_policy=NO_CACHE,
+    retries=2,
+    retry_delay_seconds=2,
+    retry_condition_fn=_retry_on_io,
+)
+def process_document_task(
+    path: str, password: str | None, settings: ExtractSettings
+) -> DocumentResult:
+    with open(path, "rb"):  # an unreadable file raises OSError here, and is retried
+        pass
+    return run.process_document(
+        Path(path), run.load_pipeline(), password=password, extractor=_extractor(settings)
+    )
+
+
+@task(name="retag-document", persist_result=False, cache_policy=NO_CACHE)
+def retag_document_task(document: Any, pages: list[Any], sentences: list[Any]) -> DocumentResult:
+    return run.retag_document(document, pages, sentences, run.load_pipeline())
+
+
+@task(
+    name="commit-document",
+    persist_result=False,
+    cache_policy=NO_CACHE,
+    retries=2,
+    retry_delay_seconds=1,
+    retry_condition_fn=_retry_on_io,
+)
+def commit_task(out: str, result: DocumentResult, plan: Plan, source: str | None) -> None:
+    """One document into the dataset, in one transaction; a bad file also to quarantine."""
+    with Dataset(Path(out)) as dataset:
+        dataset.commit(result, plan.files_of(result.document.id))
+    if source and needs_quarantine(result.document):
+        quarantine(Path(source), result.document, Path(out))
+
+
+# One worker thread: spaCy and the encoder are shared in-process. Parallel documents run
+# on Dask (see ``ingest``), each Dask worker with its own models and parsing worker.
 @flow(
     name="ingest-reviews",
     persist_result=False,
     task_runner=ThreadPoolTaskRunner(max_workers=1),  # type: ignore[arg-type]
     validate_parameters=True,
 )
-def ingest_folder(folder: str, out: str, password: str | None = None) -> dict[str, Any]:
-    """Tag every PDF under ``folder`` and upsert the results into the dataset at ``out``."""
-    paths = run.find_documents(Path(folder))
-    run.load_pipeline()  # load the models once, before any task needs them
-    futures = [process_document_task.submit(str(path), password) for path in paths]
-    results = [
-        future.result()
-        for future in tqdm(as_completed(futures), total=len(futures), desc="ingest", unit="doc")
-    ]
-    results.sort(key=lambda result: result.document.file_name)
-    store.write_dataset(Path(out), results)
-    return summarise(results, out)
+def ingest_folder(
+    folder: str,
+    out: str,
+    password: str | None = None,
+    timeout_s: float = 120.0,
+    memory_mib: int = 2048,
+    ocr: bool = True,
+    max_failed_share: float = 0.5,
+) -> dict[str, Any]:
+    """Bring the dataset at ``out`` up to date with every PDF under ``folder``."""
+    os.umask(0o077)
+    settings = ExtractSettings(timeout_s=timeout_s, memory_bytes=memory_mib * MIB, ocr=ocr)
+    versions = run.current_versions()
+    with Dataset(Path(out)) as dataset:
+        plan = plan_ingest(
+            run.find_documents(Path(folder)),
+            dataset.files(),
+            dataset.documents(),
+            versions,
+            password,
+        )
+        retag_inputs = [_retag_input(dataset, doc_id) for doc_id in plan.retag]
+    if plan.extract or plan.retag:
+        run.load_pipeline()  # load the models once, before any task needs them
+    futures = [process_document_task.submit(f.path, password, settings) for f in plan.extract]
+    futures += [retag_document_task.submit(*inputs) for inputs in retag_inputs]
+    sources = {f.document_id: f.path for f in plan.extract}
+    results = []
+    for future in tqdm(as_completed(futures), total=len(futures), desc="ingest", unit="doc"):
+        result = future.result()
+        commit_task(out, result, plan, sources.get(result.document.id))
+        results.append(result)
+    summary = _finish(Path(out), plan, results)
+    _record(summary)
+    _check(summary, max_failed_share)
+    return summary
 
 
-def summarise(results: list[DocumentResult], out: str) -> dict[str, Any]:
-    """Counts by status and the themes present per document: no document text."""
+def _retag_input(dataset: Dataset, doc_id: str) -> tuple[Any, list[Any], list[Any]]:
+    pages, sentences = dataset.stored_text(doc_id)
+    return dataset.stored_document(doc_id), pages, sentences
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
+
+
+def _finish(out: Path, plan: Plan, results: list[DocumentResult]) -> dict[str, Any]:
+    """Replaced and removed documents, the export, and the summary of the run."""
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    with Dataset(out) as dataset:
+        for doc_id in plan.replaced:
+            dataset.delete_document(doc_id)
+        dataset.mark_removed(plan.removed, now)
+        dataset.mark_removed(plan.restored, None)
+        dataset.forget_files(plan.gone_paths)
+        changed = results or plan.replaced or plan.removed or plan.restored
+        exists = (out / "documents.parquet").exists()
+        documents = dataset.export()["documents"] if changed or not exists else None
+        if documents is None:
+            documents = dataset.documents()
+        themes = dataset.table("document_themes").query("present")
+    present: dict[str, list[str]] = {}
+    for doc_id, theme_id in zip(themes.document_id, themes.theme_id, strict=True):
+        present.setdefault(str(doc_id), []).append(str(theme_id))
+    return summarise(out, plan, results, documents, present)
+
+
+def summarise(
+    out: Path,
+    plan: Plan,
+    results: list[DocumentResult],
+    documents: Any,
+    present: dict[str, list[str]],
+) -> dict[str, Any]:
+    """Counts by status and the themes found: no document text."""
+    current = {f.document_id for f in plan.files}
+    rows = documents[documents.document_id.isin(current)]
+    themes_of = {r.document.id: [t.theme_id for t in r.themes if t.present] for r in results}
+    new_themes = Counter(theme for themes in themes_of.values() for theme in themes)
     return {
-        "out": out,
-        "status_counts": dict(Counter(str(r.document.status) for r in results)),
+        "out": str(out),
+        "status_counts": dict(Counter(rows.status)),
+        "run": {
+            "extracted": len(plan.extract),
+            "retagged": len(plan.retag),
+            "unchanged": len(plan.unchanged),
+            "replaced": len(plan.replaced),
+            "removed": len(plan.removed),
+            "status_counts": dict(Counter(str(r.document.status) for r in results)),
+            "new_themes": dict(sorted(new_themes.items())),
+        },
         "documents": [
             {
-                "file_name": r.document.file_name,
-                "document_id": r.document.id,
-                "status": str(r.document.status),
-                "error": r.document.error,
-                "themes": [t.theme_id for t in r.themes if t.present],
+                "file_name": row.file_name,
+                "document_id": row.document_id,
+                "status": row.status,
+                "error": None if _missing(row.error) else row.error,
+                "themes": present.get(row.document_id, []),
             }
-            for r in results
+            for row in rows.sort_values("file_name").itertuples()
         ],
     }
+
+
+def _record(summary: dict[str, Any]) -> None:
+    """The run's summary as a Prefect artifact: counts only."""
+    run_counts = summary["run"]
+    lines = ["| status | documents |", "|---|---|"]
+    lines += [f"| {s} | {n} |" for s, n in sorted(summary["status_counts"].items())]
+    lines += ["", "| this run | documents |", "|---|---|"]
+    lines += [f"| {k} | {v} |" for k, v in run_counts.items() if isinstance(v, int)]
+    lines += ["", "| theme newly found | documents |", "|---|---|"]
+    lines += [f"| {t} | {n} |" for t, n in run_counts["new_themes"].items()]
+    create_markdown_artifact(
+        key="ingest-summary", markdown="\n".join(lines), description="ingest-reviews summary"
+    )
+
+
+def _check(summary: dict[str, Any], max_failed_share: float) -> None:
+    counts = summary["run"]["status_counts"]
+    processed = sum(counts.values())
+    failed = sum(n for status, n in counts.items() if status in FAILED_STATUSES)
+    if processed and failed / processed > max_failed_share:
+        raise IngestFailed(
+            f"{failed} of {processed} documents failed (over {max_failed_share:.0%}); "
+            f"the dataset holds every committed document"
+        )
+
+
+def ingest(
+    folder: Path,
+    out: Path,
+    *,
+    password: str | None = None,
+    workers: int | None = None,
+    dask_address: str | None = None,
+    **options: Any,
+) -> dict[str, Any]:
+    """Run the flow here, or with its documents on Dask: an existing cluster or a local one."""
+    if dask_address or (workers and workers > 1):
+        from prefect_dask import DaskTaskRunner
+
+        if dask_address:
+            runner = DaskTaskRunner(address=dask_address)
+        else:
+            runner = DaskTaskRunner(
+                cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True}
+            )
+        configured = ingest_folder.with_options(task_runner=runner)  # type: ignore[arg-type]
+        return configured(str(folder), str(out), password=password, **options)
+    return ingest_folder(str(folder), str(out), password=password, **options)

@@ -1,7 +1,9 @@
 """PDF -> pages of clean text; the only module that imports pdfplumber.
 
-Every way a file can fail ends as an ``ExtractionError`` with a status and a one-line
-reason that never holds document text: pdfminer's messages can carry raw stream bytes.
+``extract_document`` never raises: every file ends as an ``Extraction`` with a status and,
+when it is not readable, a one-line reason that never holds document text (pdfminer's
+messages can carry raw stream bytes). Pages with no text layer are OCR'd; a page count
+that PDFium disagrees with is recorded, and PDFium's text layer used instead.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psexceptions import PSEOF, PSException
 from pdfplumber.utils import cluster_objects
 
+from pipeline import ocr
+from pipeline.findings import active_content
 from pipeline.layout import Word, lines_in_reading_order
 from pipeline.pagetext import (
     PageLines,
@@ -28,7 +32,9 @@ from pipeline.pagetext import (
     page_text,
     text_to_paragraphs,
 )
-from pipeline.records import Page, Status
+from pipeline.records import READABLE, Extraction, Page, Status
+from pipeline.settings import ExtractSettings
+from pipeline.streamcap import StreamTooLarge, install_stream_cap
 
 # pdfminer's warnings can quote raw stream bytes, i.e. document text: keep them out of logs.
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
@@ -41,6 +47,7 @@ X_TOLERANCE_RATIO = 0.15
 BOLD_MARKERS = ("bold", "black", "heavy")
 DUPLICATE_KEY = itemgetter("upright", "text", "fontname", "size")
 DUPLICATE_TOLERANCE = 1  # points, as in pdfplumber's dedupe_chars
+LOW_OCR_CONFIDENCE = 50.0  # mean Tesseract word confidence below which a warning is added
 
 
 class ExtractionError(Exception):
@@ -52,16 +59,115 @@ class ExtractionError(Exception):
         self.reason = " ".join(reason.split())
 
 
-def extract_pages(path: Path, password: str | None = None) -> list[Page]:
-    """Clean text of every page of a PDF, numbered as in the PDF."""
-    path = Path(path)
+def extract_pages(
+    path: Path, password: str | None = None, settings: ExtractSettings | None = None
+) -> list[Page]:
+    """Clean text of every page of a PDF, numbered as in the PDF; raises ``ExtractionError``."""
+    extraction = extract_document(path, password, settings)
+    if extraction.status not in READABLE:
+        raise ExtractionError(extraction.status, extraction.reason or str(extraction.status))
+    return extraction.pages
+
+
+def extract_document(
+    path: Path, password: str | None = None, settings: ExtractSettings | None = None
+) -> Extraction:
+    """Pages, status, page-count check and active-content findings of one PDF; never raises."""
+    settings = settings or ExtractSettings()
+    install_stream_cap(settings.max_stream_bytes)
+    try:
+        return _extract(Path(path), password, settings)
+    except ExtractionError as error:
+        return Extraction(error.status, error.reason)
+    except MemoryError:
+        return Extraction(Status.OOM, "out of memory while parsing")
+
+
+def _extract(path: Path, password: str | None, settings: ExtractSettings) -> Extraction:
     _check_header(path)
-    pages = _read_layout(path, password)
-    _check_page_count(path, password, len(pages))
-    pages = drop_running_lines(pages)
-    body = body_size(pages)
-    result = [Page(number=p.number, text=page_text(p.lines, body)) for p in pages]
-    _check_has_text(result, pages)
+    layout, findings = _read_layout(path, password)
+    expected = _pdfium_page_count(path, password)
+    warnings: list[str] = []
+    if expected is not None and expected != len(layout):
+        warnings.append(
+            f"page_count_mismatch: pdfminer read {len(layout)} of {expected} pages; "
+            "text taken from PDFium"
+        )
+        pages, with_images = _pdfium_pages(path, password), None
+    elif not layout:
+        raise ExtractionError(Status.FAILED, "no pages found")
+    else:
+        layout = drop_running_lines(layout)
+        body = body_size(layout)
+        pages = [Page(number=p.number, text=page_text(p.lines, body)) for p in layout]
+        with_images = {p.number for p in layout if p.has_images}
+    return _finish(path, password, pages, with_images, settings, expected, warnings, findings)
+
+
+def _finish(
+    path: Path,
+    password: str | None,
+    pages: list[Page],
+    with_images: set[int] | None,
+    settings: ExtractSettings,
+    expected: int | None,
+    warnings: list[str],
+    findings: tuple[str, ...],
+) -> Extraction:
+    """OCR the pages that need it, then the document's status from what has text.
+
+    ``with_images`` is None when the pages came from PDFium, which does not say which
+    pages carry images: then every page without text is a candidate for OCR.
+    """
+    blank = [
+        p.number for p in pages if not p.text and (with_images is None or p.number in with_images)
+    ]
+    can_ocr = settings.ocr and ocr.tesseract_available(settings.tesseract)
+    if blank and can_ocr:
+        pages = _ocr_pages(path, password, pages, set(blank), settings)
+    confidences = [p.ocr_confidence for p in pages if p.ocr_confidence is not None]
+    if confidences and sum(confidences) / len(confidences) < LOW_OCR_CONFIDENCE:
+        warnings.append("low_ocr_confidence")
+    status, reason = _status(pages, blank, can_ocr, settings.ocr)
+    return Extraction(
+        status,
+        reason,
+        pages if status in READABLE else [],
+        pdfium_pages=expected,
+        warnings=tuple(warnings),
+        findings=findings,
+    )
+
+
+def _status(
+    pages: list[Page], blank: list[int], can_ocr: bool, ocr_on: bool
+) -> tuple[Status, str | None]:
+    if any(p.source == "ocr" and p.text for p in pages):
+        return Status.OCR, None
+    if any(p.text for p in pages):
+        return Status.OK, None
+    if blank and not can_ocr:
+        missing = "tesseract is not installed" if ocr_on else "OCR is switched off"
+        return Status.NEEDS_OCR, f"no text layer on any page ({len(blank)} with images); {missing}"
+    if blank:
+        return Status.EMPTY, f"no text layer, and OCR found no text ({len(blank)} pages)"
+    return Status.EMPTY, "no text found on any page"
+
+
+def _ocr_pages(
+    path: Path,
+    password: str | None,
+    pages: list[Page],
+    numbers: set[int],
+    settings: ExtractSettings,
+) -> list[Page]:
+    result = []
+    for page in pages:
+        if page.number in numbers:
+            png = ocr.render_page_png(path, page.number - 1, settings.ocr_dpi, password)
+            read = ocr.ocr_png(png, settings.ocr_language, settings.tesseract)
+            page = Page(page.number, read.text, source="ocr", ocr_confidence=read.confidence)
+        result.append(page)
     return result
 
 
@@ -75,7 +181,7 @@ def read_text_pages(path: Path) -> list[Page]:
         chunks.pop()  # a trailing form feed ends the last page rather than starting one
     pages = [Page(number=n, text=text_to_paragraphs(chunk)) for n, chunk in enumerate(chunks, 1)]
     if not any(page.text for page in pages):
-        raise ExtractionError(Status.FAILED, "no text found on any page")
+        raise ExtractionError(Status.EMPTY, "no text found on any page")
     return pages
 
 
@@ -104,15 +210,16 @@ def _check_header(path: Path) -> None:
         raise ExtractionError(Status.FAILED, "not a PDF (no %PDF header)")
 
 
-def _read_layout(path: Path, password: str | None) -> list[PageLines]:
-    """Lines of every page, opening and closing the PDF here whatever happens."""
+def _read_layout(path: Path, password: str | None) -> tuple[list[PageLines], tuple[str, ...]]:
+    """Lines of every page and the active content found, closing the PDF whatever happens."""
     try:
         pdf = pdfplumber.open(path, password=password or "")
     except Exception as error:  # pdfminer raises many types on bad input
         raise _open_error(error, password) from None
     try:
-        return [_read_page(page) for page in pdf.pages]
-    except ExtractionError:
+        findings = active_content(pdf.doc)
+        return [_read_page(page) for page in pdf.pages], findings
+    except (ExtractionError, MemoryError):
         raise
     except Exception as error:
         raise ExtractionError(Status.FAILED, f"unreadable PDF ({_cause_name(error)})") from None
@@ -132,7 +239,17 @@ def _read_page(page: Any) -> PageLines:
         words, width, height = _upright_words(raw, page)
         lines = lines_in_reading_order(words, width)
         return PageLines(page.page_number, height, tuple(lines), bool(page.images))
+    except StreamTooLarge as error:
+        raise ExtractionError(Status.OOM, f"page {page.page_number}: {error}") from None
+    except MemoryError:
+        raise
     except Exception as error:
+        cause = _cause(error)
+        if isinstance(cause, StreamTooLarge):
+            raise ExtractionError(Status.OOM, f"page {page.page_number}: {cause}") from None
+        if isinstance(cause, MemoryError):
+            reason = f"page {page.page_number}: out of memory while parsing"
+            raise ExtractionError(Status.OOM, reason) from None
         reason = f"page {page.page_number} could not be read ({_cause_name(error)})"
         raise ExtractionError(Status.FAILED, reason) from None
     finally:
@@ -213,27 +330,21 @@ def _open_error(error: BaseException, password: str | None) -> ExtractionError:
     name = type(cause).__name__
     if isinstance(cause, PDFPasswordIncorrect):
         if password:
-            return ExtractionError(Status.FAILED, "encrypted: the password supplied is wrong")
+            return ExtractionError(Status.ENCRYPTED, "encrypted: the password supplied is wrong")
         return ExtractionError(
-            Status.FAILED, "encrypted: the PDF needs a password (supply one with --password)"
+            Status.ENCRYPTED, "encrypted: the PDF needs a password (supply one with --password)"
         )
     if isinstance(cause, PDFEncryptionError):
-        return ExtractionError(Status.FAILED, f"encrypted with an unsupported method ({name})")
+        return ExtractionError(Status.ENCRYPTED, f"encrypted with an unsupported method ({name})")
+    if isinstance(cause, StreamTooLarge):
+        return ExtractionError(Status.OOM, str(cause))
+    if isinstance(cause, MemoryError):
+        return ExtractionError(Status.OOM, "out of memory while opening the PDF")
     if isinstance(cause, PSEOF):
         return ExtractionError(Status.FAILED, f"corrupt or truncated PDF ({name})")
     if isinstance(cause, PDFSyntaxError | PSException):
         return ExtractionError(Status.FAILED, f"corrupt PDF, structure unreadable ({name})")
     return ExtractionError(Status.FAILED, f"unreadable PDF ({name})")
-
-
-def _check_page_count(path: Path, password: str | None, found: int) -> None:
-    """Fail rather than mis-number pages when pdfminer silently drops some."""
-    expected = _pdfium_page_count(path, password)
-    if expected is not None and expected != found:
-        reason = f"broken PDF: pdfminer read {found} of {expected} pages (damaged cross-references)"
-        raise ExtractionError(Status.FAILED, reason)
-    if found == 0:
-        raise ExtractionError(Status.FAILED, "no pages found")
 
 
 def _pdfium_page_count(path: Path, password: str | None) -> int | None:
@@ -250,11 +361,17 @@ def _pdfium_page_count(path: Path, password: str | None) -> int | None:
         document.close()
 
 
-def _check_has_text(result: list[Page], pages: list[PageLines]) -> None:
-    if any(page.text for page in result):
-        return
-    with_images = sum(page.has_images for page in pages)
-    if with_images:
-        reason = f"no text layer on any page ({with_images} pages with images): needs OCR"
-        raise ExtractionError(Status.NEEDS_OCR, reason)
-    raise ExtractionError(Status.FAILED, "no text found on any page")
+def _pdfium_pages(path: Path, password: str | None) -> list[Page]:
+    """Every page's text layer as PDFium reads it: the fallback when pdfminer lost pages."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(path), password=password)
+    try:
+        pages = []
+        for index in range(len(document)):
+            textpage = document[index].get_textpage()
+            text = text_to_paragraphs(textpage.get_text_range())
+            pages.append(Page(index + 1, text, source="pdfium"))
+        return pages
+    finally:
+        document.close()

@@ -13,8 +13,16 @@ class Status(StrEnum):
     """End state of one input file."""
 
     OK = "ok"
-    FAILED = "failed"  # unreadable: empty, truncated, encrypted, not a PDF
-    NEEDS_OCR = "needs_ocr"  # readable PDF whose pages carry images but no text layer
+    OCR = "ocr"  # readable; the text of at least one page came from OCR
+    ENCRYPTED = "encrypted"  # needs a password (or a supported method) to open
+    FAILED = "failed"  # unreadable: zero bytes, truncated, not a PDF, broken structure
+    EMPTY = "empty"  # a readable PDF with no text and nothing to OCR
+    NEEDS_OCR = "needs_ocr"  # pages with images but no text layer, and OCR is off or missing
+    TIMEOUT = "timeout"  # parsing passed the wall-clock limit
+    OOM = "oom"  # parsing passed the memory cap (or the decompressed stream cap)
+
+
+READABLE = frozenset({Status.OK, Status.OCR})  # statuses whose documents have sentences
 
 
 class Section(StrEnum):
@@ -47,6 +55,8 @@ class Page:
 
     number: int  # 1-based
     text: str
+    source: str = "text"  # "text" (pdfminer), "pdfium" (fallback text layer) or "ocr"
+    ocr_confidence: float | None = None  # Tesseract's mean word confidence (0-100), OCR only
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +73,10 @@ class Document:
     taxonomy_version: str
     model_version: str
     ingested_at: str  # ISO 8601, UTC
+    pdfium_pages: int | None = None  # page count from a second parser (PDFium), when it opened
+    warnings: str | None = None  # "; "-joined flags on readable text, e.g. a page-count mismatch
+    findings: str | None = None  # active content seen, e.g. "javascript,embedded_files"
+    ocr_confidence: float | None = None  # mean Tesseract confidence over OCR'd pages
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +129,18 @@ class DocumentResult:
     sentences: list[Sentence] = field(default_factory=list)
     tags: list[Tag] = field(default_factory=list)
     themes: list[DocumentTheme] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """What reading one file gave: its pages, or the end state that stopped it."""
+
+    status: Status
+    reason: str | None = None  # one line, never document text
+    pages: list[Page] = field(default_factory=list)
+    pdfium_pages: int | None = None
+    warnings: tuple[str, ...] = ()
+    findings: tuple[str, ...] = ()  # active content: javascript, open_action, launch, ...
 
 
 def document_id(data: bytes) -> str:

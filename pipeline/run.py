@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import logging
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
 from pipeline.aggregate import aggregate_themes
 from pipeline.extract import ExtractionError, extract_pages, read_text_pages
+from pipeline.isolate import Extractor, InProcessExtractor
 from pipeline.nlp import load_nlp
 from pipeline.records import (
     PIPELINE_VERSION,
+    READABLE,
     Document,
     DocumentResult,
+    Extraction,
     Page,
+    Sentence,
     Status,
     document_id,
 )
@@ -56,18 +60,48 @@ def find_documents(folder: Path) -> list[Path]:
     )
 
 
-def process_document(path: Path, pipeline: Pipeline, password: str | None = None) -> DocumentResult:
-    """Extract, segment, tag and aggregate one file; bad input ends as a status, never raises."""
+@dataclass(frozen=True)
+class Versions:
+    """What tags a document: re-tag it when the taxonomy or the model changes."""
+
+    pipeline: str
+    taxonomy: str
+    model: str
+
+
+def current_versions(
+    taxonomy_path: Path = DEFAULT_PATH, head_dir: Path = DEFAULT_HEAD_DIR
+) -> Versions:
+    """The versions ``load_pipeline`` would stamp, without loading spaCy or the encoder."""
+    taxonomy = load_taxonomy(taxonomy_path)
+    return Versions(PIPELINE_VERSION, taxonomy.version, ThemeHead.load(head_dir).version)
+
+
+def process_document(
+    path: Path,
+    pipeline: Pipeline,
+    password: str | None = None,
+    extractor: Extractor | None = None,
+) -> DocumentResult:
+    """Extract, segment, tag and aggregate one file; bad input ends as a status, never raises.
+
+    ``extractor`` reads PDFs (an ``IsolatedExtractor`` for limits); in-process by default.
+    """
     try:
         data = Path(path).read_bytes()
     except OSError as error:
         reason = f"cannot read the file ({error.__class__.__name__})"
-        return DocumentResult(document=_document("", path, 0, Status.FAILED, reason, pipeline))
+        return DocumentResult(
+            document=_document("", path, Extraction(Status.FAILED, reason), pipeline)
+        )
     doc_id = document_id(data)
+    del data
     try:
-        return _process_pages(doc_id, path, read_pages(Path(path), password), pipeline)
-    except ExtractionError as error:
-        status, reason = error.status, error.reason
+        extraction = _extraction(Path(path), password, extractor)
+        if extraction.status not in READABLE:
+            log.info("document %s: %s", doc_id[:12], extraction.status)
+            return DocumentResult(document=_document(doc_id, path, extraction, pipeline))
+        return _process_pages(doc_id, path, extraction, pipeline)
     except Exception as error:  # one document's bug must not stop the batch; text stays out of logs
         log.error(
             "document %s: internal error %s at %s",
@@ -75,19 +109,49 @@ def process_document(path: Path, pipeline: Pipeline, password: str | None = None
             error.__class__.__name__,
             _where(error),
         )
-        status, reason = Status.FAILED, f"internal error ({error.__class__.__name__})"
-    log.info("document %s: %s", doc_id[:12], status)
-    return DocumentResult(document=_document(doc_id, path, 0, status, reason, pipeline))
+        failed = Extraction(Status.FAILED, f"internal error ({error.__class__.__name__})")
+        return DocumentResult(document=_document(doc_id, path, failed, pipeline))
+
+
+def retag_document(
+    document: Document, pages: list[Page], sentences: list[Sentence], pipeline: Pipeline
+) -> DocumentResult:
+    """Tag a document's stored sentences again (a new taxonomy or model), without extracting."""
+    tags = pipeline.tagger.tag_sentences(sentences)
+    themes = aggregate_themes(document.id, sentences, tags, pipeline.taxonomy)
+    retagged = replace(
+        document,
+        taxonomy_version=pipeline.taxonomy.version,
+        model_version=pipeline.tagger.model_version,
+        ingested_at=_now(),
+    )
+    return DocumentResult(retagged, pages, sentences, tags, themes)
+
+
+def _extraction(path: Path, password: str | None, extractor: Extractor | None) -> Extraction:
+    if path.suffix.lower() == ".txt":
+        try:
+            return Extraction(Status.OK, None, read_text_pages(path))
+        except ExtractionError as error:
+            return Extraction(error.status, error.reason)
+    return (extractor or InProcessExtractor()).extract(path, password)
 
 
 def _process_pages(
-    doc_id: str, path: Path, pages: list[Page], pipeline: Pipeline
+    doc_id: str, path: Path, extraction: Extraction, pipeline: Pipeline
 ) -> DocumentResult:
+    pages = extraction.pages
     sentences = segment_pages(doc_id, pages, pipeline.tagger.nlp)
     tags = pipeline.tagger.tag_sentences(sentences)
     themes = aggregate_themes(doc_id, sentences, tags, pipeline.taxonomy)
-    document = _document(doc_id, path, len(pages), Status.OK, None, pipeline)
-    log.info("document %s: ok, %d sentences, %d tags", doc_id[:12], len(sentences), len(tags))
+    document = _document(doc_id, path, extraction, pipeline)
+    log.info(
+        "document %s: %s, %d sentences, %d tags",
+        doc_id[:12],
+        extraction.status,
+        len(sentences),
+        len(tags),
+    )
     return DocumentResult(
         document=document, pages=pages, sentences=sentences, tags=tags, themes=themes
     )
@@ -106,18 +170,25 @@ def _where(error: BaseException) -> str:
     return f"{Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else "?"
 
 
-def _document(
-    doc_id: str, path: Path, pages: int, status: Status, error: str | None, pipeline: Pipeline
-) -> Document:
+def _document(doc_id: str, path: Path, extraction: Extraction, pipeline: Pipeline) -> Document:
+    confidences = [p.ocr_confidence for p in extraction.pages if p.ocr_confidence is not None]
     return Document(
         id=doc_id,
         file_name=Path(path).name,
         path=str(Path(path).resolve()),
-        pages=pages,
-        status=status,
-        error=error,
+        pages=len(extraction.pages),
+        status=extraction.status,
+        error=extraction.reason,
         pipeline_version=PIPELINE_VERSION,
         taxonomy_version=pipeline.taxonomy.version,
         model_version=pipeline.tagger.model_version,
-        ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        ingested_at=_now(),
+        pdfium_pages=extraction.pdfium_pages,
+        warnings="; ".join(extraction.warnings) or None,
+        findings=",".join(extraction.findings) or None,
+        ocr_confidence=round(sum(confidences) / len(confidences), 1) if confidences else None,
     )
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

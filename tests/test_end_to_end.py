@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 
 import pytest
@@ -81,8 +82,8 @@ def test_bad_files_get_a_status_and_the_batch_goes_on(prefect_server, real_pipel
     bad = {
         "pdfplumber-empty.pdf": "failed",
         "derived-truncated-pdfplumber-issue-848-first35000bytes.pdf": "failed",
-        "pdfminer-encryption-aes-256.pdf": "failed",
-        "pdfminer-pdf-with-jbig2.pdf": "needs_ocr",
+        "pdfminer-encryption-aes-256.pdf": "encrypted",
+        "pdfminer-pdf-with-jbig2.pdf": "ocr",
     }
     for name in bad:
         shutil.copy(BADPDFS / name, folder / name)
@@ -93,7 +94,20 @@ def test_bad_files_get_a_status_and_the_batch_goes_on(prefect_server, real_pipel
     assert documents.loc["good.pdf", "status"] == "ok"
     for name, status in {**bad, "notes.pdf": "failed"}.items():
         assert documents.loc[name, "status"] == status, name
-        error = documents.loc[name, "error"]
-        assert error and "\n" not in error
+        if status != "ocr":
+            error = documents.loc[name, "error"]
+            assert error and "\n" not in error
     assert "password" in documents.loc["pdfminer-encryption-aes-256.pdf", "error"]
-    assert summary["status_counts"] == {"ok": 1, "failed": 4, "needs_ocr": 1}
+    assert summary["status_counts"] == {"ok": 1, "failed": 3, "encrypted": 1, "ocr": 1}
+    # Bad files are copied (never moved) to quarantine/<status>/<sha256>.pdf with a reason.
+    for name, status in {**bad, "notes.pdf": "failed"}.items():
+        if status in ("ok", "ocr") or name == "pdfplumber-empty.pdf":
+            continue
+        digest = hashlib.sha256((folder / name).read_bytes()).hexdigest()
+        copy = out / "quarantine" / status / f"{digest}.pdf"
+        assert copy.read_bytes() == (folder / name).read_bytes(), name
+        record = json.loads(copy.with_suffix(".json").read_text())
+        assert record["status"] == status and record["reason"]
+    quarantined = [p.name for p in (out / "quarantine").rglob("*") if p.is_file()]
+    assert not any(name.startswith(("derived", "pdfminer", "notes")) for name in quarantined)
+    assert (folder / "notes.pdf").exists()

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import sqlite3
+
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -41,3 +44,28 @@ def test_sentence_text_round_trips_through_storage(tmp_path, text):
     sentence = replace(result.sentences[0], text=text)
     write_dataset(tmp_path, [replace(result, sentences=[sentence])])
     assert read_table(tmp_path, "sentences").text.tolist() == [text]
+
+
+def test_dataset_files_and_folders_are_owner_only(tmp_path):
+    import stat
+
+    out = tmp_path / "out"
+    write_dataset(out, [make_result("a" * 64)])
+    assert stat.S_IMODE(out.stat().st_mode) == 0o700
+    for path in out.iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, path.name
+
+
+def test_a_commit_that_fails_part_way_leaves_the_document_as_it_was(tmp_path):
+    from dataclasses import replace
+
+    from pipeline.store import Dataset
+
+    with Dataset(tmp_path) as dataset:
+        dataset.commit(make_result("a" * 64))
+        broken = make_result("a" * 64, theme_id="unsafe_sleep")
+        bad_tag = replace(broken.tags[0], score=object())  # type: ignore[arg-type]
+        with pytest.raises(sqlite3.Error):
+            dataset.commit(replace(broken, tags=[bad_tag]))
+        assert dataset.table("tags").theme_id.tolist() == ["neglect"]
+        assert len(dataset.table("documents")) == 1

@@ -1,0 +1,49 @@
+"""A cap on how large one Flate stream may decompress to (pdfminer has none).
+
+pdfminer.six decodes ``/FlateDecode`` streams with a bare ``zlib.decompress(data)``: a
+few kilobytes of nested Flate can expand to gigabytes (a decompression bomb). This swaps
+the ``zlib`` that ``pdfminer.pdftypes`` sees for one whose ``decompress`` stops at the cap
+and raises ``StreamTooLarge``. The rest of zlib is unchanged. It is process-wide, like
+pdfminer's own settings; the parsing worker installs it once at start.
+"""
+
+from __future__ import annotations
+
+import zlib
+from typing import Any
+
+
+class StreamTooLarge(Exception):
+    """A stream decompresses to more bytes than the cap allows."""
+
+
+class CappedZlib:
+    """The parts of the ``zlib`` module pdfminer uses, with a capped ``decompress``."""
+
+    error = zlib.error
+    MAX_WBITS = zlib.MAX_WBITS
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+
+    def decompressobj(self, *args: Any, **kwargs: Any) -> Any:
+        return zlib.decompressobj(*args, **kwargs)
+
+    def decompress(self, data: bytes, *args: Any, **kwargs: Any) -> bytes:
+        inflater = zlib.decompressobj(*args, **kwargs)
+        out = inflater.decompress(data, self.max_bytes + 1)
+        if len(out) > self.max_bytes:
+            raise StreamTooLarge(f"a stream decompresses past {self.max_bytes // 2**20} MiB")
+        if not inflater.eof:
+            raise zlib.error("incomplete or truncated stream")
+        return out
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(zlib, name)
+
+
+def install_stream_cap(max_bytes: int | None) -> None:
+    """Cap every Flate stream pdfminer decodes in this process; None removes the cap."""
+    from pdfminer import pdftypes
+
+    pdftypes.zlib = CappedZlib(max_bytes) if max_bytes else zlib  # type: ignore[assignment]
