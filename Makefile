@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: setup demo test lint train evaluate samples bench clean
+.PHONY: setup demo test lint train evaluate samples bench review strip-notebooks clean
 
 setup: $(STAMP)
 
@@ -16,7 +16,8 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet torch==2.13.0
-	$(BIN)/python -m pip install --quiet -e '.[spacy-model,dev]'
+	$(BIN)/python -m pip install --quiet -e '.[spacy-model,dev,notebooks,dask]'
+	@command -v tesseract >/dev/null || { if [ "$$(id -u)" = 0 ]; then apt-get update && apt-get install -y tesseract-ocr; else echo "OCR needs Tesseract: sudo apt-get install tesseract-ocr"; fi; }
 	touch $(STAMP)
 
 demo: setup
@@ -41,6 +42,14 @@ samples: setup
 
 bench: setup
 	$(BIN)/python benchmarks/ingest_samples.py
+
+# Open the reviewer notebook in JupyterLab (a browser tab opens; the dataset defaults to data/samples).
+review: setup
+	$(BIN)/jupyter lab notebooks/review_tags.ipynb
+
+# Remove outputs, execution counts and widget state (they hold document text) before committing.
+strip-notebooks: setup
+	$(BIN)/nbstripout notebooks/*.ipynb
 
 clean:
 	rm -rf $(VENV) data
