@@ -25,6 +25,9 @@ OFFLINE_ENV = {
 }
 
 
+CONTEXT_WEIGHT = 0.3  # chosen on the dev split; see README
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     for key, value in OFFLINE_ENV.items():
         os.environ.setdefault(key, value)
@@ -42,6 +45,14 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("folder", type=Path)
     ingest.add_argument("--out", type=Path, required=True, help="dataset folder")
     ingest.add_argument("--password", help="password for encrypted PDFs")
+    ingest.add_argument("--workers", type=int, help="documents in parallel on a local Dask cluster")
+    ingest.add_argument("--dask-address", help="an existing Dask scheduler, tcp://host:port")
+    ingest.add_argument("--timeout", type=float, default=120.0, help="seconds per document")
+    ingest.add_argument("--memory-mib", type=int, default=2048, help="memory cap per parse")
+    ingest.add_argument("--no-ocr", dest="ocr", action="store_false", help="do not run Tesseract")
+    ingest.add_argument(
+        "--max-failed-share", type=float, default=0.5, help="fail the run above this share"
+    )
     ingest.set_defaults(command=cmd_ingest)
 
     tag = commands.add_parser("tag", help="tag PDF or .txt files and print the themes")
@@ -53,6 +64,15 @@ def build_parser() -> argparse.ArgumentParser:
     train = commands.add_parser("train", help="train the embedding head from the taxonomy")
     train.add_argument("--taxonomy", type=Path, default=None)
     train.add_argument("--out", type=Path, default=None, help="model folder")
+    train.add_argument(
+        "--gold", type=Path, default=None, help="gold train split (default: the bundled one)"
+    )
+    train.add_argument(
+        "--context-weight",
+        type=float,
+        default=CONTEXT_WEIGHT,
+        help="weight of the previous sentence in each sentence's embedding",
+    )
     train.set_defaults(command=cmd_train)
 
     evaluate = commands.add_parser("evaluate", help="score the tagger against gold labels")
@@ -62,9 +82,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from flows.ingest import ingest_folder  # Prefect is imported here and only here
+    from flows.ingest import ingest  # Prefect is imported here and only here
 
-    summary = ingest_folder(str(args.folder), str(args.out), password=args.password)
+    summary = ingest(
+        args.folder,
+        args.out,
+        password=args.password,
+        workers=args.workers,
+        dask_address=args.dask_address,
+        timeout_s=args.timeout,
+        memory_mib=args.memory_mib,
+        ocr=args.ocr,
+        max_failed_share=args.max_failed_share,
+    )
     print(format_summary(summary))
     return 0
 
@@ -73,7 +103,7 @@ def format_summary(summary: dict[str, Any]) -> str:
     """Themes per document, then one line per document that could not be read."""
     lines = [f"Dataset: {summary['out']}", ""]
     for doc in summary["documents"]:
-        if doc["status"] == "ok":
+        if doc["status"] in ("ok", "ocr"):
             lines.append(f"{doc['file_name']}: {', '.join(doc['themes']) or '(no theme found)'}")
         else:
             lines.append(f"{doc['file_name']}: [{doc['status']}] {doc['error']}")
@@ -131,13 +161,18 @@ def tag_record(
 
 
 def cmd_train(args: argparse.Namespace) -> int:
+    from pipeline.goldset import DEFAULT_DIR, load_gold_rows
+    from pipeline.nlp import load_nlp
     from pipeline.tag.embeddings import DEFAULT_HEAD_DIR, MiniLMEncoder
+    from pipeline.tag.rules import RuleTagger
     from pipeline.taxonomy import DEFAULT_PATH, load_taxonomy
     from pipeline.train import train_head
 
     taxonomy = load_taxonomy(args.taxonomy or DEFAULT_PATH)
+    gold = load_gold_rows(args.gold or DEFAULT_DIR / "train.jsonl")
     out = args.out or DEFAULT_HEAD_DIR
-    head = train_head(taxonomy, MiniLMEncoder(), out)
+    rules = RuleTagger(taxonomy, load_nlp())
+    head = train_head(taxonomy, MiniLMEncoder(), rules, gold, out, args.context_weight)
     print(f"Trained {head.version} on {head.meta['training_sentences']} sentences -> {out}")
     for theme_id, row in head.meta["cv_scores"].items():
         print(f"  {theme_id:28} cross-validated F1 {row['cv_f1']:.3f} (C={row['C']:g})")

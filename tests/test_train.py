@@ -26,11 +26,16 @@ def test_training_labels_follow_topic_not_assertion():
 
 
 def test_head_round_trips_without_pickle_and_detects_tampering(tmp_path):
-    head = ThemeHead(("a", "b"), np.eye(2, 3, dtype=np.float32), np.zeros(2, np.float32), {"x": 1})
+    combiner = np.array([1.0, 2.0, 0.0, -1.0])
+    head = ThemeHead(
+        ("a", "b"), np.eye(2, 3, dtype=np.float32), np.zeros(2, np.float32), combiner, {"x": 1}
+    )
     head.save(tmp_path)
     loaded = ThemeHead.load(tmp_path)
     assert loaded.version == head.version and loaded.theme_ids == ("a", "b")
-    np.savez(tmp_path / "weights.npz", coef=np.ones((2, 3)), intercept=np.zeros(2))
+    np.savez(
+        tmp_path / "weights.npz", coef=np.ones((2, 3)), intercept=np.zeros(2), combiner=combiner
+    )
     with pytest.raises(ValueError, match="version mismatch"):
         ThemeHead.load(tmp_path)
 
@@ -43,10 +48,48 @@ def test_committed_head_was_trained_on_the_committed_taxonomy():
 
 @pytest.mark.slow
 def test_train_reproduces_the_committed_head(tmp_path):
+    from pipeline.cli import CONTEXT_WEIGHT
+    from pipeline.goldset import DEFAULT_DIR, load_gold_rows
+    from pipeline.nlp import load_nlp
     from pipeline.tag.embeddings import MiniLMEncoder
+    from pipeline.tag.rules import RuleTagger
     from pipeline.train import train_head
 
-    head = train_head(TAXONOMY, MiniLMEncoder(), tmp_path)
+    gold = load_gold_rows(DEFAULT_DIR / "train.jsonl")
+    rules = RuleTagger(TAXONOMY, load_nlp())
+    head = train_head(TAXONOMY, MiniLMEncoder(), rules, gold, tmp_path, CONTEXT_WEIGHT)
     committed = ThemeHead.load(DEFAULT_HEAD_DIR)
     assert np.allclose(head.coef_, committed.coef_, atol=1e-3)
+    assert np.allclose(head.combiner_, committed.combiner_, atol=1e-3)
     assert (tmp_path / "MODEL_CARD.md").read_text().startswith(f"# Theme head `{head.version}`")
+
+
+def test_gold_rows_are_topic_labelled_and_linked_to_their_predecessor():
+    from pipeline.goldset import GoldRow, Label
+    from pipeline.records import Section
+
+    rows = [
+        GoldRow("g1", 0, Section.SUMMARY, "She moved at thirty weeks.", (), False),
+        GoldRow(
+            "g1",
+            1,
+            Section.ANALYSIS,
+            "The receiving authority was not told.",
+            (Label("unborn_baby_planning", "present", "professional"),),
+            True,
+        ),
+        GoldRow(
+            "g2",
+            0,
+            Section.ANALYSIS,
+            "Staff were trained.",
+            (Label("training_gaps", "negated", "professional"),),
+            False,
+        ),
+    ]
+    data = build_training_set(TAXONOMY, rows)
+    first = len(data.texts) - 3
+    assert data.previous[first:] == [None, first, None]
+    column = TAXONOMY.ids.index("unborn_baby_planning")
+    assert data.labels[first + 1, column] == 1 and data.labels[first, column] == 0
+    assert data.labels[first + 2, TAXONOMY.ids.index("training_gaps")] == 1  # on topic

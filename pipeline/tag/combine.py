@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from pipeline.records import Assertion, Section, Sentence, Tag
 from pipeline.tag.assertion import detect_assertion
-from pipeline.tag.rules import RuleHit, RuleTagger
+from pipeline.tag.rules import RuleHit, RuleTagger, hit_matrix
 from pipeline.taxonomy import Taxonomy
 
 if TYPE_CHECKING:
@@ -17,12 +19,19 @@ if TYPE_CHECKING:
     from pipeline.tag.embeddings import EmbeddingClassifier
 
 
+METHODS = ("combined", "rules", "embeddings")
+
+
 @dataclass(frozen=True)
 class CombineSettings:
-    # A rule hit alone scores 0.45: below the usual threshold, so a pattern by itself only
-    # flags a sentence for review; the classifier has to agree before it counts.
-    rule_weight: float = 0.45
-    candidate_floor: float = 0.3  # below this, a theme is not a candidate at all
+    """How sentence scores are made; "rules" and "embeddings" exist to compare methods."""
+
+    method: str = "combined"
+    candidate_floor: float = 0.2  # below this score a theme is not a candidate at all
+
+    def __post_init__(self) -> None:
+        if self.method not in METHODS:
+            raise ValueError(f"method must be one of {', '.join(METHODS)}, got {self.method!r}")
 
 
 class ThemeTagger:
@@ -40,6 +49,8 @@ class ThemeTagger:
         self.rules = RuleTagger(taxonomy, nlp)
         self.classifier = classifier
         self.settings = settings or CombineSettings()
+        if classifier is None and self.settings.method != "rules":
+            raise ValueError(f"method {self.settings.method!r} needs a trained classifier")
         if classifier is not None and classifier.head.theme_ids != taxonomy.ids:
             raise ValueError(
                 "the theme head was trained on other themes than the taxonomy has: "
@@ -51,52 +62,61 @@ class ThemeTagger:
         return self.classifier.head.version if self.classifier else "none"
 
     def tag_sentences(self, sentences: list[Sentence]) -> list[Tag]:
-        """Every candidate theme of every sentence, counted or marked for review."""
+        """Every candidate theme of every sentence, counted or marked for review.
+
+        ``sentences`` in reading order: each is classified with its predecessor in the
+        same document as context.
+        """
         texts = [sentence.text for sentence in sentences]
-        probabilities = self.classifier.predict_proba(texts) if self.classifier else None
+        docs = list(self.nlp.pipe(texts))
+        hits = [self.rules.find_hits(doc) for doc in docs]
+        rule_hits = hit_matrix(hits, self.taxonomy.ids)
+        probabilities = self._probabilities(sentences)
+        scores = self._scores(probabilities, rule_hits)
         tags: list[Tag] = []
-        for row, (sentence, doc) in enumerate(zip(sentences, self.nlp.pipe(texts), strict=True)):
-            hits = self.rules.find_hits(doc)
+        for row, sentence in enumerate(sentences):
             for column, theme in enumerate(self.taxonomy.themes):
-                probability = (
-                    float(probabilities[row, column]) if probabilities is not None else 0.0
+                if scores[row, column] < self.settings.candidate_floor:
+                    continue
+                theme_hits = [hit for hit in hits[row] if hit.theme_id == theme.id]
+                score = float(scores[row, column])
+                methods = [self.rules.name] if theme_hits else []
+                if self.classifier is not None and (
+                    probabilities[row, column] >= 0.5 or not theme_hits
+                ):
+                    methods.append(self.classifier.name)
+                tags.append(
+                    Tag(
+                        sentence_id=sentence.id,
+                        document_id=sentence.document_id,
+                        theme_id=theme.id,
+                        score=round(score, 4),
+                        method="+".join(methods),
+                        assertion=_assert_theme(
+                            docs[row], sentence.section, theme_hits, theme.kind
+                        ),
+                        needs_review=score < theme.threshold,
+                        matched="; ".join(hit.matched for hit in theme_hits) or None,
+                    )
                 )
-                theme_hits = [hit for hit in hits if hit.theme_id == theme.id]
-                tag = self._tag(
-                    sentence, doc, theme.id, theme.kind, theme.threshold, probability, theme_hits
-                )
-                if tag is not None:
-                    tags.append(tag)
         return tags
 
-    def _tag(
-        self,
-        sentence: Sentence,
-        doc,
-        theme_id: str,
-        kind: str,
-        threshold: float,
-        probability: float,
-        hits: list[RuleHit],
-    ) -> Tag | None:
-        rule_score = self.settings.rule_weight if hits else 0.0
-        score = 1.0 - (1.0 - probability) * (1.0 - rule_score)
-        if score < self.settings.candidate_floor:
-            return None
-        methods = [self.rules.name] if hits else []
-        if self.classifier is not None and probability >= self.settings.candidate_floor:
-            methods.append(self.classifier.name)
-        assertion = _assert_theme(doc, sentence.section, hits, kind)
-        return Tag(
-            sentence_id=sentence.id,
-            document_id=sentence.document_id,
-            theme_id=theme_id,
-            score=round(score, 4),
-            method="+".join(methods),
-            assertion=assertion,
-            needs_review=score < threshold,
-            matched="; ".join(hit.matched for hit in hits) or None,
-        )
+    def _probabilities(self, sentences: list[Sentence]) -> np.ndarray:
+        if self.classifier is None:
+            return np.zeros((len(sentences), len(self.taxonomy.ids)))
+        previous = [
+            row - 1 if row and sentences[row - 1].document_id == s.document_id else None
+            for row, s in enumerate(sentences)
+        ]
+        return self.classifier.predict_proba([s.text for s in sentences], previous)
+
+    def _scores(self, probabilities: np.ndarray, rule_hits: np.ndarray) -> np.ndarray:
+        if self.settings.method == "rules":
+            return rule_hits.astype(np.float64)
+        if self.settings.method == "embeddings":
+            return probabilities
+        assert self.classifier is not None
+        return self.classifier.head.combine(probabilities, rule_hits)
 
 
 def _assert_theme(doc: Doc, section: Section, hits: list[RuleHit], kind: str) -> Assertion:

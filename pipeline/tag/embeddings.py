@@ -61,27 +61,45 @@ def _load_minilm() -> Any:
 
 @dataclass
 class ThemeHead:
-    """One logistic regression per theme over sentence embeddings."""
+    """One logistic regression per theme over sentence embeddings, and a calibrated combiner.
+
+    ``combiner_`` maps (classifier logit, rule hit, their product, 1) to the probability
+    that a sentence reports the theme; it is fitted on out-of-fold predictions.
+    """
 
     theme_ids: tuple[str, ...]
     coef_: np.ndarray  # (themes, dim)
     intercept_: np.ndarray  # (themes,)
+    combiner_: np.ndarray  # (4,)
     meta: dict[str, Any]
 
     @property
     def version(self) -> str:
         """Content hash of the weights: a retrained head never passes for the old one."""
-        digest = hashlib.sha256(self.coef_.tobytes() + self.intercept_.tobytes()).hexdigest()
-        return f"theme_head-{digest[:12]}"
+        arrays = (self.coef_, self.intercept_, self.combiner_)
+        digest = hashlib.sha256(b"".join(a.astype(np.float32).tobytes() for a in arrays))
+        return f"theme_head-{digest.hexdigest()[:12]}"
+
+    @property
+    def context_weight(self) -> float:
+        return float(self.meta.get("context_weight", 0.0))
 
     def predict_proba(self, vectors: np.ndarray) -> np.ndarray:
-        """Probability of each theme for each row: (sentences, themes)."""
-        logits = vectors @ self.coef_.T + self.intercept_
-        return 1.0 / (1.0 + np.exp(-logits))
+        """Classifier probability of each theme for each row: (sentences, themes)."""
+        return _sigmoid(vectors @ self.coef_.T + self.intercept_)
+
+    def combine(self, probabilities: np.ndarray, rule_hits: np.ndarray) -> np.ndarray:
+        """Calibrated probability that each sentence reports each theme."""
+        return combine_scores(probabilities, rule_hits, self.combiner_)
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        np.savez(folder / "weights.npz", coef=self.coef_, intercept=self.intercept_)
+        np.savez(
+            folder / "weights.npz",
+            coef=self.coef_,
+            intercept=self.intercept_,
+            combiner=self.combiner_,
+        )
         config = {"theme_ids": list(self.theme_ids), "version": self.version, **self.meta}
         (folder / "config.json").write_text(json.dumps(config, indent=2) + "\n")
 
@@ -94,13 +112,48 @@ class ThemeHead:
             )
         config = json.loads(config_path.read_text())
         with np.load(folder / "weights.npz", allow_pickle=False) as arrays:
-            coef, intercept = arrays["coef"], arrays["intercept"]
+            coef, intercept, combiner = arrays["coef"], arrays["intercept"], arrays["combiner"]
         theme_ids = tuple(config.pop("theme_ids"))
         saved_version = config.pop("version")
-        head = cls(theme_ids=theme_ids, coef_=coef, intercept_=intercept, meta=config)
+        head = cls(theme_ids, coef, intercept, combiner, meta=config)
         if head.version != saved_version:
             raise ValueError(f"{folder}: weights do not match config.json (version mismatch)")
         return head
+
+
+def combiner_features(probabilities: np.ndarray, rule_hits: np.ndarray) -> np.ndarray:
+    """(..., 3) features of the combiner: logit, rule hit, and their interaction."""
+    clipped = np.clip(probabilities, 1e-6, 1 - 1e-6)
+    logit = np.log(clipped / (1 - clipped))
+    hits = rule_hits.astype(np.float64)
+    return np.stack([logit, hits, logit * hits], axis=-1)
+
+
+def combine_scores(
+    probabilities: np.ndarray, rule_hits: np.ndarray, weights: np.ndarray
+) -> np.ndarray:
+    features = combiner_features(probabilities, rule_hits)
+    return _sigmoid(features @ weights[:3] + weights[3])
+
+
+def contextual(vectors: np.ndarray, previous: list[int | None], weight: float) -> np.ndarray:
+    """Each sentence's vector with its predecessor's mixed in, re-normalised.
+
+    A finding often spans two sentences ("She moved at 30 weeks. The receiving authority
+    was not told."); ``previous[i]`` is the row of sentence i's predecessor in the same
+    document, or None.
+    """
+    if weight == 0.0:
+        return vectors
+    mixed = vectors.copy()
+    for row, before in enumerate(previous):
+        if before is not None:
+            mixed[row] = vectors[row] + weight * vectors[before]
+    return mixed / np.linalg.norm(mixed, axis=1, keepdims=True)
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
 
 
 class EmbeddingClassifier:
@@ -112,7 +165,13 @@ class EmbeddingClassifier:
         self.encoder = encoder
         self.head = head
 
-    def predict_proba(self, texts: list[str]) -> np.ndarray:
+    def predict_proba(
+        self, texts: list[str], previous: list[int | None] | None = None
+    ) -> np.ndarray:
+        """(sentences, themes) probabilities; ``previous`` links each sentence to the one before."""
         if not texts:
             return np.zeros((0, len(self.head.theme_ids)))
-        return self.head.predict_proba(self.encoder.encode(texts))
+        vectors = self.encoder.encode(texts)
+        if previous is not None:
+            vectors = contextual(vectors, previous, self.head.context_weight)
+        return self.head.predict_proba(vectors)

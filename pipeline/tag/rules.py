@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
 from spacy.matcher import Matcher, PhraseMatcher
 
 if TYPE_CHECKING:
@@ -78,3 +79,13 @@ def _longest_non_overlapping(spans: set[tuple[int, int]]) -> list[tuple[int, int
         if all(end <= k_start or start >= k_end for k_start, k_end in kept):
             kept.append((start, end))
     return kept
+
+
+def hit_matrix(hits: list[list[RuleHit]], theme_ids: tuple[str, ...]) -> np.ndarray:
+    """(sentences, themes) booleans: did any pattern of the theme match the sentence."""
+    matrix = np.zeros((len(hits), len(theme_ids)), dtype=bool)
+    column = {theme_id: i for i, theme_id in enumerate(theme_ids)}
+    for row, sentence_hits in enumerate(hits):
+        for hit in sentence_hits:
+            matrix[row, column[hit.theme_id]] = True
+    return matrix
