@@ -77,6 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluate = commands.add_parser("evaluate", help="score the tagger against gold labels")
     evaluate.add_argument("gold", type=Path, help="gold JSONL (e.g. corpus_samples/gold.jsonl)")
+    evaluate.add_argument(
+        "--method",
+        choices=("combined", "rules", "embeddings"),
+        default="combined",
+        help="score with both components (the default) or one alone, to compare them",
+    )
     evaluate.set_defaults(command=cmd_evaluate)
     return parser
 
@@ -185,6 +191,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from pipeline.run import load_pipeline
 
     pipeline = load_pipeline()
+    if args.method != "combined":
+        pipeline = with_method(pipeline, args.method)
     if is_sentence_gold(args.gold):
         evaluation, described = _evaluate_sentences(args.gold, pipeline)
     else:
@@ -194,6 +202,20 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     )
     print(format_table(evaluation))
     return 0
+
+
+def with_method(pipeline: Any, method: str) -> Any:
+    """The same pipeline scoring with one component alone."""
+    from dataclasses import replace
+
+    from pipeline.tag.combine import CombineSettings, ThemeTagger
+
+    tagger = pipeline.tagger
+    classifier = None if method == "rules" else tagger.classifier
+    settings = CombineSettings(method=method)
+    return replace(
+        pipeline, tagger=ThemeTagger(pipeline.taxonomy, tagger.nlp, classifier, settings)
+    )
 
 
 def _evaluate_documents(path: Path, pipeline: Any) -> tuple[Any, str]:
@@ -210,7 +232,9 @@ def _evaluate_sentences(path: Path, pipeline: Any) -> tuple[Any, str]:
         as_sentences,
         assertion_confusion,
         format_confusion,
+        format_reliability,
         load_gold_rows,
+        reliability,
         score_rows,
     )
 
@@ -218,6 +242,8 @@ def _evaluate_sentences(path: Path, pipeline: Any) -> tuple[Any, str]:
     tags = pipeline.tagger.tag_sentences(as_sentences(rows))
     print("Assertions of gold labels against the tagger's counted and review tags:")
     print(format_confusion(assertion_confusion(rows, tags)) + "\n")
+    print("Reliability: does a score mean what it says?")
+    print(format_reliability(reliability(rows, tags)) + "\n")
     docs = len({row.doc for row in rows})
     return score_rows(
         rows, tags, pipeline.taxonomy.ids

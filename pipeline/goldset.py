@@ -124,3 +124,30 @@ def format_confusion(confusion: Counter[tuple[str, str]]) -> str:
         counts = "".join(f"{confusion[(gold, c)]:9d}" for c in columns)
         lines.append(f"{gold:16}{counts}")
     return "\n".join(lines)
+
+
+def reliability(
+    rows: list[GoldRow], tags: list[Tag], bins: int = 5
+) -> list[tuple[str, int, float, float]]:
+    """(score bin, tags, mean score, share whose sentence really mentions the theme).
+
+    Scores estimate the probability that a sentence is about the theme; a calibrated tagger
+    has a mean score close to the observed share in every bin.
+    """
+    mentioned = {(row.id, label.theme) for row in rows for label in row.labels}
+    table = []
+    for index in range(bins):
+        low, high = index / bins, (index + 1) / bins
+        inside = [t for t in tags if low <= t.score < high or (high == 1.0 and t.score == 1.0)]
+        if not inside:
+            continue
+        share = sum((t.sentence_id, t.theme_id) in mentioned for t in inside) / len(inside)
+        mean = sum(t.score for t in inside) / len(inside)
+        table.append((f"{low:.1f}-{high:.1f}", len(inside), mean, share))
+    return table
+
+
+def format_reliability(table: list[tuple[str, int, float, float]]) -> str:
+    lines = [f"{'score':10} {'tags':>6} {'mean score':>11} {'observed':>9}"]
+    lines += [f"{name:10} {n:6d} {mean:11.3f} {share:9.3f}" for name, n, mean, share in table]
+    return "\n".join(lines)

@@ -42,9 +42,9 @@ def test_document_themes_agree_with_gold(sample_dataset):
     truth = {(g.path.name, t) for g in load_gold(GOLD) for t in g.themes}
     tp = len(predicted & truth)
     precision, recall = tp / len(predicted), tp / len(truth)
-    # Measured 2026-11-25; see README. A drop below these floors is a regression.
-    assert precision >= 0.65, precision
-    assert recall >= 0.9, recall
+    # Measured 2026-11-25: precision 0.80, recall 0.98 (README). Below these floors: a regression.
+    assert precision >= 0.75, precision
+    assert recall >= 0.95, recall
 
 
 def test_every_tag_and_evidence_points_at_its_page_text(sample_dataset):
