@@ -80,3 +80,19 @@ def test_assertion_confusion_pairs_gold_and_tagged_assertions():
     assert confusion[("present", "present")] == 1
     assert confusion[("present", "none")] == 1
     assert "negated" in format_confusion(confusion)
+
+
+def test_reliability_bins_scores_against_the_observed_share():
+    from dataclasses import replace
+
+    from pipeline.goldset import reliability
+
+    tags = [
+        replace(tag(ROWS[0], "neglect", Assertion.PRESENT), score=0.9),  # right
+        replace(tag(ROWS[3], "neglect", Assertion.PRESENT), score=0.85),  # wrong
+        replace(tag(ROWS[1], "unsafe_sleep", Assertion.NEGATED), score=0.3),  # right topic
+    ]
+    table = {name: (n, mean, share) for name, n, mean, share in reliability(ROWS, tags)}
+    assert table["0.8-1.0"] == (2, 0.875, 0.5)
+    assert table["0.2-0.4"] == (1, 0.3, 1.0)
+    assert "0.4-0.6" not in table
