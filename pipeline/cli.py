@@ -73,6 +73,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=CONTEXT_WEIGHT,
         help="weight of the previous sentence in each sentence's embedding",
     )
+    train.add_argument(
+        "--with-reviews",
+        type=Path,
+        metavar="DATASET",
+        help="add the reviewer decisions of a dataset to the training data",
+    )
     train.set_defaults(command=cmd_train)
 
     evaluate = commands.add_parser("evaluate", help="score the tagger against gold labels")
@@ -175,14 +181,50 @@ def cmd_train(args: argparse.Namespace) -> int:
     from pipeline.train import train_head
 
     taxonomy = load_taxonomy(args.taxonomy or DEFAULT_PATH)
+    gold_dir = args.gold.parent if args.gold else DEFAULT_DIR
     gold = load_gold_rows(args.gold or DEFAULT_DIR / "train.jsonl")
     out = args.out or DEFAULT_HEAD_DIR
+    reviewed = _reviewed(args.with_reviews, gold_dir) if args.with_reviews else []
+    if args.with_reviews:
+        print(f"{len(reviewed)} reviewer decisions from {args.with_reviews}")
+        print(f"dev before: {_dev_scores(taxonomy, DEFAULT_HEAD_DIR, gold_dir)}")
     rules = RuleTagger(taxonomy, load_nlp())
-    head = train_head(taxonomy, MiniLMEncoder(), rules, gold, out, args.context_weight)
+    encoder = MiniLMEncoder()
+    head = train_head(taxonomy, encoder, rules, gold, out, args.context_weight, reviewed)
     print(f"Trained {head.version} on {head.meta['training_sentences']} sentences -> {out}")
     for theme_id, row in head.meta["cv_scores"].items():
         print(f"  {theme_id:28} cross-validated F1 {row['cv_f1']:.3f} (C={row['C']:g})")
+    if args.with_reviews:
+        print(f"dev after:  {_dev_scores(taxonomy, out, gold_dir)}")
     return 0
+
+
+def _reviewed(dataset: Path, gold_dir: Path) -> list[tuple[str, str, bool]]:
+    """Reviewer decisions, less any sentence of the dev or test split (they score the model)."""
+    from pipeline.goldset import load_gold_rows
+    from pipeline.review import reviewed_examples
+
+    held_out = {
+        row.text for split in ("dev", "test") for row in load_gold_rows(gold_dir / f"{split}.jsonl")
+    }
+    return [example for example in reviewed_examples(dataset) if example[0] not in held_out]
+
+
+def _dev_scores(taxonomy: Any, head_dir: Path, gold_dir: Path) -> str:
+    """Macro-F1 of a head on the dev split, document and sentence level."""
+    from pipeline.goldset import as_sentences, load_gold_rows, score_rows
+    from pipeline.nlp import load_nlp
+    from pipeline.tag.combine import ThemeTagger
+    from pipeline.tag.embeddings import EmbeddingClassifier, MiniLMEncoder, ThemeHead
+
+    head = ThemeHead.load(head_dir)
+    tagger = ThemeTagger(taxonomy, load_nlp(), EmbeddingClassifier(MiniLMEncoder(), head))
+    rows = load_gold_rows(gold_dir / "dev.jsonl")
+    evaluation = score_rows(rows, tagger.tag_sentences(as_sentences(rows)), taxonomy.ids)
+    return (
+        f"{head.version}: document macro-F1 {evaluation.macro_f1('document'):.3f}, "
+        f"sentence macro-F1 {evaluation.macro_f1('sentence'):.3f}"
+    )
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:

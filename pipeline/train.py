@@ -36,13 +36,18 @@ class TrainingSet:
     previous: list[int | None]  # row of each sentence's predecessor in its document
 
 
-def build_training_set(taxonomy: Taxonomy, gold: Sequence[GoldRow] = ()) -> TrainingSet:
+def build_training_set(
+    taxonomy: Taxonomy,
+    gold: Sequence[GoldRow] = (),
+    reviewed: Sequence[tuple[str, str, bool]] = (),
+) -> TrainingSet:
     """Label every taxonomy and gold sentence for every theme.
 
     The head learns topic, not assertion: negated, recommendation, hypothetical and
     historical sentences are about their theme, so they are positives here; the assertion
     detector rules them out later. An off-topic negative is a negative for its own theme
-    only, since it may well be evidence of another.
+    only, since it may well be evidence of another. A reviewer's decision labels its own
+    theme only: accepted evidence is a positive, a rejected tag a negative.
     """
     ids = taxonomy.ids
     texts: list[str] = []
@@ -62,6 +67,9 @@ def build_training_set(taxonomy: Taxonomy, gold: Sequence[GoldRow] = ()) -> Trai
     for text in taxonomy.neutral:
         texts.append(text)
         rows.append([0] * len(ids))
+    for text, theme_id, accepted in reviewed:
+        texts.append(text)
+        rows.append([int(accepted) if other == theme_id else UNKNOWN for other in ids])
     previous: list[int | None] = [None] * len(texts)
     for index, row in enumerate(gold):
         follows = index > 0 and gold[index - 1].doc == row.doc
@@ -79,9 +87,10 @@ def train_head(
     gold: Sequence[GoldRow],
     out_dir: Path,
     context_weight: float = 0.0,
+    reviewed: Sequence[tuple[str, str, bool]] = (),
 ) -> ThemeHead:
     """Encode, fit the classifiers and the combiner, save the head with its model card."""
-    data = build_training_set(taxonomy, gold)
+    data = build_training_set(taxonomy, gold, reviewed)
     vectors = contextual(encoder.encode(data.texts), data.previous, context_weight)
     c_values, cv_scores = choose_c(vectors, data, taxonomy.ids)
     coef, intercept = fit_classifiers(vectors, data.labels, c_values)
@@ -98,6 +107,7 @@ def train_head(
         "pipeline_version": PIPELINE_VERSION,
         "training_sentences": len(data.texts),
         "gold_train_sentences": len(gold),
+        "reviewed_examples": len(reviewed),
         "cv_scores": {
             theme_id: {**cv_scores[theme_id], "C": c_values[i]}
             for i, theme_id in enumerate(taxonomy.ids)
@@ -193,7 +203,8 @@ def model_card(head: ThemeHead) -> str:
         f"- Head: {meta['head']}; weights in `weights.npz` (plain arrays, no pickle)",
         f"- Trained on: `models/taxonomy.yaml` version {meta['taxonomy_version']} "
         f"(sha256 {meta['taxonomy_digest'][:12]}) and {meta['gold_train_sentences']} sentences "
-        f"of the gold train split; {meta['training_sentences']} sentences in all",
+        f"of the gold train split; {meta['reviewed_examples']} reviewer decisions; "
+        f"{meta['training_sentences']} sentences in all",
         f"- Context: each sentence's embedding mixed with its predecessor's at weight "
         f"{meta['context_weight']}",
         f"- Pipeline version: {meta['pipeline_version']}",
