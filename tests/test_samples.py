@@ -15,23 +15,15 @@ from types import ModuleType
 import pdfplumber
 import pytest
 
+from pipeline.records import Assertion
+from pipeline.taxonomy import CORE_THEMES
+
 SAMPLES = Path(__file__).resolve().parents[1] / "corpus_samples"
 GOLD = [json.loads(line) for line in (SAMPLES / "gold.jsonl").read_text("utf-8").splitlines()]
-THEMES = {
-    "domestic_abuse",
-    "parental_mental_health",
-    "parental_substance_misuse",
-    "neglect",
-    "unsafe_sleep",
-    "adolescent_risk",
-    "information_sharing",
-    "risk_assessment",
-    "training_gaps",
-    "staffing_turnover",
-    "unborn_baby_planning",
-    "adult_services_parenting",
-}
-ASSERTIONS = {"present", "negated", "hypothetical", "recommendation", "historical"}
+
+
+THEMES = set(CORE_THEMES)
+ASSERTIONS = {str(a) for a in Assertion}
 SOFT_BREAK = "\x00"  # stands for a hyphen at a line end: a split word or a compound's own hyphen
 # Running header and footer lie outside this band (PDF points from the top of an A4 page).
 BODY_TOP, BODY_BOTTOM = 56.0, 800.0

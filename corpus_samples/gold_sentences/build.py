@@ -30,25 +30,16 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.records import Assertion
+from pipeline.taxonomy import CORE_THEMES
+
 HERE = Path(__file__).resolve().parent
 SRC = HERE / "src"
 SPLITS = ("train", "dev", "test")
 
-THEMES = (
-    "domestic_abuse",
-    "parental_mental_health",
-    "parental_substance_misuse",
-    "neglect",
-    "unsafe_sleep",
-    "adolescent_risk",
-    "information_sharing",
-    "risk_assessment",
-    "training_gaps",
-    "staffing_turnover",
-    "unborn_baby_planning",
-    "adult_services_parenting",
-)
-ASSERTIONS = ("present", "negated", "hypothetical", "recommendation", "historical")
+
+THEMES = CORE_THEMES
+ASSERTIONS = tuple(str(a) for a in Assertion)
 SUBJECTS = ("child", "mother", "father_partner", "other_adult", "professional")
 SECTIONS = ("summary", "background", "analysis", "recommendations", "other")
 NATIONS = ("England", "Scotland", "Wales")

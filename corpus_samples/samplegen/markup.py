@@ -21,23 +21,12 @@ import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.records import Assertion
+from pipeline.taxonomy import CORE_THEMES
 from samplegen.chronology import generate_entries
 
-THEMES = (
-    "domestic_abuse",
-    "parental_mental_health",
-    "parental_substance_misuse",
-    "neglect",
-    "unsafe_sleep",
-    "adolescent_risk",
-    "information_sharing",
-    "risk_assessment",
-    "training_gaps",
-    "staffing_turnover",
-    "unborn_baby_planning",
-    "adult_services_parenting",
-)
-ASSERTIONS = ("present", "negated", "hypothetical", "recommendation", "historical")
+THEMES = CORE_THEMES
+ASSERTIONS = tuple(str(a) for a in Assertion)
 
 # Words that almost always signal a theme: an unlabelled sentence using one is an error
 # unless marked [neutral], so the gold cannot silently miss a themed sentence.
