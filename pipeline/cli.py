@@ -89,6 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
         default="combined",
         help="score with both components (the default) or one alone, to compare them",
     )
+    evaluate.add_argument(
+        "--errors", type=Path, help="write a Markdown report of false positives and negatives"
+    )
     evaluate.set_defaults(command=cmd_evaluate)
     return parser
 
@@ -236,7 +239,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if args.method != "combined":
         pipeline = with_method(pipeline, args.method)
     if is_sentence_gold(args.gold):
-        evaluation, described = _evaluate_sentences(args.gold, pipeline)
+        evaluation, described = _evaluate_sentences(args.gold, pipeline, args.errors)
     else:
         evaluation, described = _evaluate_documents(args.gold, pipeline)
     print(
@@ -269,10 +272,11 @@ def _evaluate_documents(path: Path, pipeline: Any) -> tuple[Any, str]:
     return score(gold, results, pipeline.taxonomy.ids), f"{len(gold)} gold documents"
 
 
-def _evaluate_sentences(path: Path, pipeline: Any) -> tuple[Any, str]:
+def _evaluate_sentences(path: Path, pipeline: Any, errors: Path | None) -> tuple[Any, str]:
     from pipeline.goldset import (
         as_sentences,
         assertion_confusion,
+        error_report,
         format_confusion,
         format_reliability,
         load_gold_rows,
@@ -284,6 +288,9 @@ def _evaluate_sentences(path: Path, pipeline: Any) -> tuple[Any, str]:
     tags = pipeline.tagger.tag_sentences(as_sentences(rows))
     print("Assertions of gold labels against the tagger's counted and review tags:")
     print(format_confusion(assertion_confusion(rows, tags)) + "\n")
+    if errors:
+        errors.write_text(error_report(rows, tags, pipeline.taxonomy.ids))
+        print(f"Error report: {errors}")
     print("Reliability: does a score mean what it says?")
     print(format_reliability(reliability(rows, tags)) + "\n")
     docs = len({row.doc for row in rows})

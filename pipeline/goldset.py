@@ -151,3 +151,33 @@ def format_reliability(table: list[tuple[str, int, float, float]]) -> str:
     lines = [f"{'score':10} {'tags':>6} {'mean score':>11} {'observed':>9}"]
     lines += [f"{name:10} {n:6d} {mean:11.3f} {share:9.3f}" for name, n, mean, share in table]
     return "\n".join(lines)
+
+
+def error_report(rows: list[GoldRow], tags: list[Tag], theme_ids: tuple[str, ...]) -> str:
+    """Markdown: per theme, the false positives and false negatives with their scores."""
+    by_row = {row.id: row for row in rows}
+    counted = {(t.sentence_id, t.theme_id): t for t in tags if is_evidence(t)}
+    candidates = {(t.sentence_id, t.theme_id): t for t in tags}
+    lines = ["# Errors against the gold sentences", ""]
+    for theme_id in theme_ids:
+        false_pos = [
+            (by_row[s], tag)
+            for (s, t), tag in counted.items()
+            if t == theme_id and theme_id not in by_row[s].present()
+        ]
+        false_neg = [
+            row for row in rows if theme_id in row.present() and (row.id, theme_id) not in counted
+        ]
+        if not false_pos and not false_neg:
+            continue
+        lines += [f"## {theme_id}", "", f"False positives ({len(false_pos)}):", ""]
+        for row, tag in false_pos:
+            gold = ", ".join(f"{x.theme}:{x.assertion}" for x in row.labels) or "no theme"
+            lines.append(f"- `{row.id}` {tag.score:.2f} {tag.method} [gold: {gold}] {row.text}")
+        lines += ["", f"False negatives ({len(false_neg)}):", ""]
+        for row in false_neg:
+            candidate = candidates.get((row.id, theme_id))
+            seen = f"{candidate.score:.2f} {candidate.assertion}" if candidate else "no candidate"
+            lines.append(f"- `{row.id}` [{seen}] {row.text}")
+        lines.append("")
+    return "\n".join(lines)

@@ -96,3 +96,17 @@ def test_reliability_bins_scores_against_the_observed_share():
     assert table["0.8-1.0"] == (2, 0.875, 0.5)
     assert table["0.2-0.4"] == (1, 0.3, 1.0)
     assert "0.4-0.6" not in table
+
+
+def test_error_report_lists_false_positives_and_negatives_per_theme():
+    from pipeline.goldset import error_report
+
+    tags = [
+        tag(ROWS[1], "unsafe_sleep", Assertion.PRESENT),  # gold says negated: false positive
+        tag(ROWS[2], "neglect", Assertion.NEGATED),  # gold says present: false negative
+    ]
+    report = error_report(ROWS, tags, THEMES)
+    assert "## unsafe_sleep" in report and "[gold: unsafe_sleep:negated]" in report
+    assert "## neglect" in report and "False negatives (2):" in report
+    assert "[0.90 negated] The children were hungry." in report
+    assert "[no candidate] The home was dirty." in report
