@@ -8,9 +8,10 @@ that PDFium disagrees with is recorded, and PDFium's text layer used instead.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
@@ -18,13 +19,16 @@ from typing import Any
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfexceptions import PDFException
 from pdfminer.pdfparser import PDFSyntaxError
+from pdfminer.pdftypes import PDFStream, resolve1
 from pdfminer.psexceptions import PSEOF, PSException
+from pdfminer.psparser import LIT
 from pdfplumber.utils import cluster_objects
 
-from pipeline import ocr
+from pipeline import ocr, pdfium
 from pipeline.findings import active_content
-from pipeline.layout import Word, lines_in_reading_order
+from pipeline.layout import Word, lines_in_reading_order, turned_word
 from pipeline.pagetext import (
     PageLines,
     body_size,
@@ -32,6 +36,7 @@ from pipeline.pagetext import (
     page_text,
     text_to_paragraphs,
 )
+from pipeline.pdfium import PdfiumPage
 from pipeline.records import READABLE, Extraction, Page, Status
 from pipeline.settings import ExtractSettings
 from pipeline.streamcap import StreamTooLarge, install_stream_cap
@@ -47,6 +52,8 @@ X_TOLERANCE_RATIO = 0.15
 BOLD_MARKERS = ("bold", "black", "heavy")
 DUPLICATE_KEY = itemgetter("upright", "text", "fontname", "size")
 DUPLICATE_TOLERANCE = 1  # points, as in pdfplumber's dedupe_chars
+LITERAL_IMAGE = LIT("Image")
+MAX_STREAMS_CHECKED = 200_000  # as findings.MAX_OBJECTS
 LOW_OCR_CONFIDENCE = 50.0  # mean Tesseract word confidence below which a warning is added
 
 
@@ -85,22 +92,27 @@ def extract_document(
 
 def _extract(path: Path, password: str | None, settings: ExtractSettings) -> Extraction:
     _check_header(path)
-    layout, findings = _read_layout(path, password)
-    expected = _pdfium_page_count(path, password)
+    read = _read_layout(path, password, settings.engine)
     warnings: list[str] = []
-    if expected is not None and expected != len(layout):
+    if read.expected is not None and read.expected != read.pdfminer_pages:
         warnings.append(
-            f"page_count_mismatch: pdfminer read {len(layout)} of {expected} pages; "
+            f"page_count_mismatch: pdfminer read {read.pdfminer_pages} of {read.expected} pages; "
             "text taken from PDFium"
         )
-        pages, with_images = _pdfium_pages(path, password), None
-    elif not layout:
+        pages, with_images = pdfium.raw_text_pages(path, password), None
+    elif not read.layout:
         raise ExtractionError(Status.FAILED, "no pages found")
     else:
-        layout = drop_running_lines(layout)
+        layout = drop_running_lines(read.layout)
         body = body_size(layout)
-        pages = [Page(number=p.number, text=page_text(p.lines, body)) for p in layout]
+        pages = [
+            Page(number=p.number, text=page_text(p.lines, body), source=source)
+            for p, source in zip(layout, read.sources, strict=True)
+        ]
         with_images = {p.number for p in layout if p.has_images}
+        blank = {p.number for p in pages if not p.text and p.source == "pdfium"}
+        with_images |= pdfium.pages_with_images(path, password, blank)
+    expected, findings = read.expected, read.findings
     return _finish(path, password, pages, with_images, settings, expected, warnings, findings)
 
 
@@ -210,21 +222,104 @@ def _check_header(path: Path) -> None:
         raise ExtractionError(Status.FAILED, "not a PDF (no %PDF header)")
 
 
-def _read_layout(path: Path, password: str | None) -> tuple[list[PageLines], tuple[str, ...]]:
-    """Lines of every page and the active content found, closing the PDF whatever happens."""
+@dataclass(frozen=True)
+class _Layout:
+    """What reading a PDF's pages gave, before the text is cleaned."""
+
+    layout: list[PageLines]
+    sources: list[str]  # the parser of each page: "pdfium" or "text" (pdfplumber)
+    findings: tuple[str, ...]
+    pdfminer_pages: int
+    expected: int | None  # PDFium's page count, None when it cannot open the file
+
+
+def _read_layout(path: Path, password: str | None, engine: str) -> _Layout:
+    """Lines of every page and the active content found, closing the PDF whatever happens.
+
+    pdfminer always opens the file: its errors say why a file is unreadable, and it finds
+    active content. The pages' text comes from PDFium unless ``engine`` is "pdfplumber";
+    "auto" rereads with pdfplumber a page PDFium's reading of is in doubt
+    (``PdfiumPage.doubt``), or every page when PDFium fails on the file.
+    """
     try:
         pdf = pdfplumber.open(path, password=password or "")
     except Exception as error:  # pdfminer raises many types on bad input
         raise _open_error(error, password) from None
     try:
         findings = active_content(pdf.doc)
-        return [_read_page(page) for page in pdf.pages], findings
+        plumber_pages = pdf.pages
+        if engine != "pdfplumber":
+            _inflate_streams(pdf.doc, plumber_pages)
+        fast = _read_pdfium(path, password, engine)
+        if fast is None:
+            layout = [_read_page(page) for page in plumber_pages]
+            expected = pdfium.page_count(path, password)
+            return _Layout(layout, ["text"] * len(layout), findings, len(plumber_pages), expected)
+        if len(fast) != len(plumber_pages):
+            return _Layout([], [], findings, len(plumber_pages), len(fast))
+        layout, sources = [], []
+        for page, plumber_page in zip(fast, plumber_pages, strict=True):
+            reread = engine == "auto" and page.doubt is not None
+            layout.append(_read_page(plumber_page) if reread else page.lines)
+            sources.append("text" if reread else "pdfium")
+        return _Layout(layout, sources, findings, len(plumber_pages), len(fast))
     except (ExtractionError, MemoryError):
         raise
     except Exception as error:
         raise ExtractionError(Status.FAILED, f"unreadable PDF ({_cause_name(error)})") from None
     finally:
         pdf.close()
+
+
+def _inflate_streams(document: Any, pages: list[Any]) -> None:
+    """Decode every stream but images with pdfminer, under the stream cap, before PDFium.
+
+    PDFium has no cap of its own, and a failed allocation aborts the whole process: a
+    decompression bomb is to end as ``oom`` here. Pages' contents go first, so the reason
+    names the page. A stream pdfminer cannot decode is left to PDFium.
+    """
+    for page in pages:
+        for stream in page.page_obj.contents:
+            with contextlib.suppress(PDFException, PSException, ValueError, TypeError):
+                stream = resolve1(stream)
+            _inflate(stream, f"page {page.page_number}: ")
+    seen: set[int] = set()
+    for xref in document.xrefs:
+        with contextlib.suppress(Exception):
+            seen.update(xref.get_objids())
+    for objid in sorted(seen)[:MAX_STREAMS_CHECKED]:
+        try:
+            obj = document.getobj(objid)
+        except MemoryError:
+            raise
+        except Exception:  # a damaged object is PDFium's to judge
+            continue
+        _inflate(obj, "")
+
+
+def _inflate(obj: Any, where: str) -> None:
+    if not isinstance(obj, PDFStream) or obj.get("Subtype") is LITERAL_IMAGE:
+        return
+    try:
+        obj.get_data()
+    except StreamTooLarge as error:
+        raise ExtractionError(Status.OOM, f"{where}{error}") from None
+    except MemoryError:
+        raise ExtractionError(Status.OOM, f"{where}out of memory while parsing") from None
+    except Exception:  # a damaged stream is PDFium's to judge
+        pass
+
+
+def _read_pdfium(path: Path, password: str | None, engine: str) -> list[PdfiumPage] | None:
+    """PDFium's pages, or None where pdfplumber is to read them instead."""
+    if engine == "pdfplumber":
+        return None
+    try:
+        return pdfium.read_pages(path, password)
+    except pdfium.PdfiumError as error:
+        if engine == "pdfium":
+            raise ExtractionError(Status.FAILED, str(error)) from None
+        return None
 
 
 def _read_page(page: Any) -> PageLines:
@@ -268,21 +363,8 @@ def _upright_words(raw: list[dict[str, Any]], page: Any) -> tuple[list[Word], fl
     if 2 * upright >= sum(len(w["text"]) for w in raw):
         kept = [_word(w, x_off, y_off) for w in raw if w.get("upright", True)]
         return kept, width, height
-    turned = [_turned(_word(w, x_off, y_off), w["direction"], width, height) for w in raw]
+    turned = (turned_word(_word(w, x_off, y_off), w["direction"], width, height) for w in raw)
     return [w for w in turned if w is not None], height, width
-
-
-def _turned(word: Word, direction: str, width: float, height: float) -> Word | None:
-    """A word of sideways text in the coordinates of the page turned to read it."""
-    if direction == "ttb":  # a page turned a quarter clockwise to read
-        return replace(
-            word, x0=word.top, x1=word.bottom, top=width - word.x1, bottom=width - word.x0
-        )
-    if direction == "btt":  # a page turned a quarter anticlockwise
-        return replace(
-            word, x0=height - word.bottom, x1=height - word.top, top=word.x0, bottom=word.x1
-        )
-    return None
 
 
 def _dedupe_chars(page: Any) -> Any:
@@ -345,33 +427,3 @@ def _open_error(error: BaseException, password: str | None) -> ExtractionError:
     if isinstance(cause, PDFSyntaxError | PSException):
         return ExtractionError(Status.FAILED, f"corrupt PDF, structure unreadable ({name})")
     return ExtractionError(Status.FAILED, f"unreadable PDF ({name})")
-
-
-def _pdfium_page_count(path: Path, password: str | None) -> int | None:
-    """Page count from a second parser (PDFium), or None if it cannot tell."""
-    import pypdfium2
-
-    try:
-        document = pypdfium2.PdfDocument(str(path), password=password)
-    except Exception:  # the second opinion is optional; pdfminer already opened the file
-        return None
-    try:
-        return len(document)
-    finally:
-        document.close()
-
-
-def _pdfium_pages(path: Path, password: str | None) -> list[Page]:
-    """Every page's text layer as PDFium reads it: the fallback when pdfminer lost pages."""
-    import pypdfium2
-
-    document = pypdfium2.PdfDocument(str(path), password=password)
-    try:
-        pages = []
-        for index in range(len(document)):
-            textpage = document[index].get_textpage()
-            text = text_to_paragraphs(textpage.get_text_range())
-            pages.append(Page(index + 1, text, source="pdfium"))
-        return pages
-    finally:
-        document.close()

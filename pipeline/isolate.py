@@ -4,6 +4,8 @@ A hang, a crash or a memory blow-up in pdfminer (or PDFium, or Tesseract) ends t
 document as ``timeout``, ``oom`` or ``failed``; the run goes on. One worker process is
 started and reused for document after document, so a document costs a round trip over a
 pipe rather than a new interpreter; it is killed and replaced when it times out or dies.
+With the "auto" engine, a document the worker dies on is read once more with pdfplumber
+alone (PDFium is native code), and a warning says so.
 
 The worker is ``python -m pipeline.isolate``. It caps its own address space
 (``RLIMIT_AS``) before importing any parser, reads one JSON request per line on stdin and
@@ -27,6 +29,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -34,6 +37,7 @@ from pipeline.records import Extraction, Page, Status
 from pipeline.settings import ExtractSettings
 
 STARTUP_TIMEOUT_S = 60.0  # importing the parsers; not counted against a document's limit
+CRASH_REREAD = "parser_crashed: the worker died reading with PDFium; text read with pdfplumber"
 
 
 class Extractor(Protocol):
@@ -63,20 +67,34 @@ class IsolatedExtractor:
 
     def extract(self, path: Path, password: str | None = None) -> Extraction:
         with self._lock:
-            worker = self._ensure_worker()
-            request = {"path": str(Path(path).resolve()), "password": password}
-            try:
-                reply = worker.ask(request, self.settings.timeout_s)
-            except TimeoutError:
-                self._discard()
-                limit = f"{self.settings.timeout_s:g}"
-                return Extraction(Status.TIMEOUT, f"parsing took longer than {limit} s")
-            except EOFError:
-                return self._died()
-            extraction = extraction_from_json(reply)
-            if reply.get("exiting"):  # the worker ran out of memory and is ending itself
-                self._discard()
+            extraction, crashed = self._extract(path, password, None)
+            if crashed and self.settings.engine == "auto":
+                # PDFium is native code: where it brings the worker down, pdfplumber
+                # (pure Python) may still read the file, in a fresh worker.
+                retry, _ = self._extract(path, password, "pdfplumber")
+                if retry.status != Status.FAILED:
+                    return replace(retry, warnings=(*retry.warnings, CRASH_REREAD))
             return extraction
+
+    def _extract(
+        self, path: Path, password: str | None, engine: str | None
+    ) -> tuple[Extraction, bool]:
+        """One document through the worker; whether the worker crashed on it."""
+        worker = self._ensure_worker()
+        request = {"path": str(Path(path).resolve()), "password": password, "engine": engine}
+        try:
+            reply = worker.ask(request, self.settings.timeout_s)
+        except TimeoutError:
+            self._discard()
+            limit = f"{self.settings.timeout_s:g}"
+            return Extraction(Status.TIMEOUT, f"parsing took longer than {limit} s"), False
+        except EOFError:
+            extraction = self._died()
+            return extraction, extraction.status == Status.FAILED
+        extraction = extraction_from_json(reply)
+        if reply.get("exiting"):  # the worker ran out of memory and is ending itself
+            self._discard()
+        return extraction, False
 
     def close(self) -> None:
         with self._lock:
@@ -228,8 +246,11 @@ def _serve(reply_fd: int) -> None:
     _reply(replies, {"ready": True})
     for line in sys.stdin.buffer:
         request = json.loads(line)
+        engine = request.get("engine") or settings.engine
         try:
-            extraction = parse(Path(request["path"]), request["password"], settings)
+            extraction = parse(
+                Path(request["path"]), request["password"], replace(settings, engine=engine)
+            )
         except MemoryError:
             _reply(
                 replies, {"status": "oom", "reason": "out of memory while parsing", "exiting": True}

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import groupby, pairwise
 
 import numpy as np
@@ -67,6 +67,23 @@ class Line:
     size: float
     bold: bool
     flow: tuple[int, int]  # (block, column): lines of one flow read top to bottom
+
+
+def turned_word(word: Word, direction: str, width: float, height: float) -> Word | None:
+    """A word of sideways text in the coordinates of the page turned to read it.
+
+    ``direction`` is the way the text runs down the page as drawn: "ttb" (the page is
+    turned a quarter clockwise to read it) or "btt" (a quarter anticlockwise).
+    """
+    if direction == "ttb":
+        return replace(
+            word, x0=word.top, x1=word.bottom, top=width - word.x1, bottom=width - word.x0
+        )
+    if direction == "btt":
+        return replace(
+            word, x0=height - word.bottom, x1=height - word.top, top=word.x0, bottom=word.x1
+        )
+    return None
 
 
 def lines_in_reading_order(words: Sequence[Word], width: float) -> list[Line]:

@@ -20,6 +20,7 @@ LONG_RUNNING_SHARE = 0.25  # many full-page maps and figures without the header)
 HEADING_SIZE_RATIO = 1.15  # "clearly larger" than the body font
 HEADING_MAX_WORDS = 12  # a bold line this short is a heading, a longer one emphasis
 PARAGRAPH_GAP = 1.4  # a gap above this many typical line spacings starts a paragraph
+GAP_NOISE = 0.01  # points: pdfminer and PDFium place one line a few 1e-6 pt apart
 DEFAULT_PITCH = 1.2  # line spacing in font sizes when a page has too few lines to measure
 
 PAGE_NUMBER = re.compile(
@@ -175,7 +176,9 @@ def _starts_paragraph(prev: Line, line: Line, body: float, pitch: float) -> bool
 
 
 def _near(prev: Line, line: Line, pitch: float) -> bool:
-    return prev.flow == line.flow and 0 < line.top - prev.top <= PARAGRAPH_GAP * pitch * prev.size
+    # A gap at the threshold starts a paragraph, whatever float noise each parser adds.
+    limit = PARAGRAPH_GAP * pitch * prev.size - GAP_NOISE
+    return prev.flow == line.flow and 0 < line.top - prev.top < limit
 
 
 def _same_size(a: Line, b: Line) -> bool:

@@ -7,8 +7,10 @@ arguments.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, Literal
 
+Engine = Literal["auto", "pdfium", "pdfplumber"]
+ENGINES = ("auto", "pdfium", "pdfplumber")
 MIB = 1024 * 1024
 GIB = 1024 * MIB
 
@@ -24,8 +26,16 @@ class ExtractSettings:
     ocr_language: str = "eng"
     ocr_dpi: int = 300
     tesseract: str = "tesseract"  # the Tesseract binary (a name on PATH, or a path)
+    # Which parser reads the text layer: "auto" reads with PDFium (fast) and rereads with
+    # pdfplumber the pages where PDFium finds glyphs with no Unicode mapping; "pdfium"
+    # and "pdfplumber" use one parser only. Each page records its parser in Page.source.
+    engine: Engine = "auto"
     # The function the worker calls, as "module:function"; tests swap in stubs.
     parser: str = "pipeline.extract:extract_document"
+
+    def __post_init__(self) -> None:
+        if self.engine not in ENGINES:
+            raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {self.engine!r}")
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
