@@ -78,9 +78,30 @@ def gold_record(review: Review, laid: Laid) -> dict:
         "file": meta["file"],
         "review_type": meta["review_type"],
         "nation": meta["nation"],
+        **metadata_gold(meta),
         "themes": themes,
         "sentences": sentences,
     }
+
+
+def metadata_gold(meta: dict[str, str]) -> dict:
+    """Gold document metadata (see ``pipeline.metadata``): what the title page and text state.
+
+    ``area`` and ``year`` are printed on the title page; ``age_band``, ``outcome`` and
+    ``children`` are declared in the source header from what its text says ("null" if silent).
+    """
+    published = meta["published"].split()[-1]
+    values = {
+        "area": meta["partnership"],
+        "year": int(published) if published.isdigit() else None,
+        "age_band": meta.get("age_band", "null"),
+        "outcome": meta.get("outcome", "null"),
+        "children": meta.get("children", "null"),
+    }
+    values = {k: None if v == "null" else v for k, v in values.items()}
+    if values["children"] is not None:
+        values["children"] = int(values["children"])
+    return values
 
 
 def build_review(path: Path, out_dir: Path) -> Built:

@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-PIPELINE_VERSION = "0.1.0"
+PIPELINE_VERSION = "0.2.0"  # 0.2.0: document metadata
 
 
 class Status(StrEnum):
@@ -45,6 +45,17 @@ class Assertion(StrEnum):
     HISTORICAL = "historical"  # distant past not tied to the child
 
 
+class Subject(StrEnum):
+    """Who a tag's evidence is about (the gold set's vocabulary, plus UNKNOWN)."""
+
+    CHILD = "child"
+    MOTHER = "mother"
+    FATHER_PARTNER = "father_partner"  # the father, a stepfather or the mother's partner
+    OTHER_ADULT = "other_adult"  # other relatives and adults, and adults in general
+    PROFESSIONAL = "professional"  # practitioners, agencies, services
+    UNKNOWN = "unknown"
+
+
 @dataclass(frozen=True, slots=True)
 class Page:
     """Cleaned text of one page.
@@ -55,8 +66,59 @@ class Page:
 
     number: int  # 1-based
     text: str
-    source: str = "text"  # "text" (pdfminer), "pdfium" (fallback text layer) or "ocr"
+    source: str = "text"  # the reader: "text" (pdfplumber), "pdfium" or "ocr" (Tesseract)
     ocr_confidence: float | None = None  # Tesseract's mean word confidence (0-100), OCR only
+
+
+METADATA_FIELDS = ("review_type", "nation", "area", "year", "age_band", "outcome", "children")
+
+
+@dataclass(frozen=True, slots=True)
+class MetadataValue:
+    """One metadata value, the verbatim text and the page it came from; all None if not found."""
+
+    value: str | int | None = None
+    evidence: str | None = None
+    page: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentMetadata:
+    """What a review says about itself and its child; see ``pipeline.metadata``."""
+
+    review_type: MetadataValue = MetadataValue()
+    nation: MetadataValue = MetadataValue()
+    area: MetadataValue = MetadataValue()  # the publishing partnership, board or committee
+    year: MetadataValue = MetadataValue()  # publication year (int)
+    age_band: MetadataValue = MetadataValue()
+    outcome: MetadataValue = MetadataValue()  # "died" or "seriously harmed"
+    children: MetadataValue = MetadataValue()  # number of children the review concerns (int)
+
+    def columns(self) -> dict[str, str | int | None]:
+        """Flat columns: ``<name>``, ``<name>_evidence``, ``<name>_page`` per field."""
+        row: dict[str, str | int | None] = {}
+        for name in METADATA_FIELDS:
+            found: MetadataValue = getattr(self, name)
+            row |= {
+                name: found.value,
+                f"{name}_evidence": found.evidence,
+                f"{name}_page": found.page,
+            }
+        return row
+
+    @classmethod
+    def from_columns(cls, row: dict) -> DocumentMetadata:
+        """Pop the flat columns out of a stored row and rebuild the record."""
+        return cls(
+            **{
+                name: MetadataValue(
+                    row.pop(name, None),
+                    row.pop(f"{name}_evidence", None),
+                    row.pop(f"{name}_page", None),
+                )
+                for name in METADATA_FIELDS
+            }
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +139,7 @@ class Document:
     warnings: str | None = None  # "; "-joined flags on readable text, e.g. a page-count mismatch
     findings: str | None = None  # active content seen, e.g. "javascript,embedded_files"
     ocr_confidence: float | None = None  # mean Tesseract confidence over OCR'd pages
+    metadata: DocumentMetadata = DocumentMetadata()  # review type, nation, child's age...
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +167,7 @@ class Tag:
     assertion: Assertion
     needs_review: bool  # score below the theme's threshold: shown to reviewers, never counted
     matched: str | None = None  # words the rule matched, if a rule fired
+    subject: Subject = Subject.UNKNOWN  # who the evidence is about
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +193,8 @@ class DocumentResult:
     sentences: list[Sentence] = field(default_factory=list)
     tags: list[Tag] = field(default_factory=list)
     themes: list[DocumentTheme] = field(default_factory=list)
+    # Seconds per stage (extract, segment, tag): for benchmarks; never stored.
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,9 +24,28 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.records import Document, DocumentResult, Page, Section, Sentence, Status
+from pipeline.records import (
+    METADATA_FIELDS,
+    Document,
+    DocumentMetadata,
+    DocumentResult,
+    Page,
+    Section,
+    Sentence,
+    Status,
+)
 
 DATABASE = "dataset.sqlite"
+METADATA_TYPES = {"year": pa.int32(), "children": pa.int32()}  # the other values are strings
+METADATA_COLUMNS = [
+    column
+    for name in METADATA_FIELDS
+    for column in (
+        (name, METADATA_TYPES.get(name, pa.string())),
+        (f"{name}_evidence", pa.string()),
+        (f"{name}_page", pa.int32()),
+    )
+]
 FOLDER_MODE, FILE_MODE = 0o700, 0o600
 
 SCHEMAS: dict[str, pa.Schema] = {
@@ -47,6 +66,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("findings", pa.string()),
             ("ocr_confidence", pa.float64()),
             ("removed_at", pa.string()),
+            *METADATA_COLUMNS,
         ]
     ),
     "pages": pa.schema(
@@ -79,6 +99,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("assertion", pa.string()),
             ("needs_review", pa.bool_()),
             ("matched", pa.string()),
+            ("subject", pa.string()),
         ]
     ),
     "document_themes": pa.schema(
@@ -117,7 +138,8 @@ def result_rows(result: DocumentResult) -> dict[str, list[dict[str, Any]]]:
     """The rows one document adds to each table."""
     doc = result.document
     document = asdict(doc) | {"document_id": doc.id, "status": str(doc.status)}
-    del document["id"]
+    del document["id"], document["metadata"]
+    document |= doc.metadata.columns()
     document["removed_at"] = None
     return {
         "documents": [document],
@@ -134,7 +156,10 @@ def result_rows(result: DocumentResult) -> dict[str, list[dict[str, Any]]]:
         "sentences": [
             asdict(s) | {"sentence_id": s.id, "section": str(s.section)} for s in result.sentences
         ],
-        "tags": [asdict(t) | {"assertion": str(t.assertion)} for t in result.tags],
+        "tags": [
+            asdict(t) | {"assertion": str(t.assertion), "subject": str(t.subject)}
+            for t in result.tags
+        ],
         "document_themes": [asdict(t) for t in result.themes],
     }
 
@@ -230,6 +255,7 @@ class Dataset:
         fields: dict[str, Any] = dict(zip(columns, row, strict=True))
         fields["id"] = fields.pop("document_id")
         fields["status"] = Status(fields["status"])
+        fields["metadata"] = DocumentMetadata.from_columns(fields)
         return Document(**fields)
 
     def stored_text(self, doc_id: str) -> tuple[list[Page], list[Sentence]]:
@@ -271,6 +297,10 @@ class Dataset:
         for name, schema in SCHEMAS.items():
             columns = ", ".join(f'"{f.name}" {SQL_TYPES[f.type]}' for f in schema)
             self.db.execute(f"CREATE TABLE IF NOT EXISTS {name} ({columns})")
+            have = {row[1] for row in self.db.execute(f"PRAGMA table_info({name})")}
+            for f in schema:  # a database written by an older version: add the new columns
+                if f.name not in have:
+                    self.db.execute(f'ALTER TABLE {name} ADD COLUMN "{f.name}" {SQL_TYPES[f.type]}')
             self.db.execute(f"CREATE INDEX IF NOT EXISTS {name}_document ON {name} (document_id)")
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, document_id TEXT, "

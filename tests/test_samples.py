@@ -138,7 +138,8 @@ def test_non_present_assertions_all_occur() -> None:
 
 @pytest.mark.parametrize("record", GOLD, ids=lambda record: record["file"])
 def test_gold_record_is_well_formed(record: dict) -> None:
-    assert list(record) == ["file", "review_type", "nation", "themes", "sentences"]
+    metadata = ["area", "year", "age_band", "outcome", "children"]
+    assert list(record) == ["file", "review_type", "nation", *metadata, "themes", "sentences"]
     assert record["themes"] == sorted(record["themes"])
     present = {t for s in record["sentences"] if s["assertion"] == "present" for t in s["themes"]}
     assert set(record["themes"]) == present
