@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: setup demo test lint train evaluate samples bench review strip-notebooks clean
+.PHONY: setup demo test lint train evaluate samples bench bench-archive review strip-notebooks clean
 
 setup: $(STAMP)
 
@@ -18,6 +18,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet torch==2.13.0
 	$(BIN)/python -m pip install --quiet -e '.[spacy-model,dev,notebooks,dask]'
 	@command -v tesseract >/dev/null || { if [ "$$(id -u)" = 0 ]; then apt-get update && apt-get install -y tesseract-ocr; else echo "OCR needs Tesseract: sudo apt-get install tesseract-ocr"; fi; }
+	@command -v chromium >/dev/null || { if [ "$$(id -u)" = 0 ]; then apt-get update && apt-get install -y chromium; else echo "The report's render test needs Chromium: sudo apt-get install chromium"; fi; }
 	touch $(STAMP)
 
 demo: setup
@@ -42,6 +43,9 @@ samples: setup
 
 bench: setup
 	$(BIN)/python benchmarks/ingest_samples.py
+
+bench-archive: setup
+	$(BIN)/python benchmarks/archive_speed.py
 
 # Open the reviewer notebook in JupyterLab (a browser tab opens; the dataset defaults to data/samples).
 review: setup
