@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pipeline.aggregate import is_evidence
 from pipeline.evaluate import Counts, Evaluation
-from pipeline.records import Section, Sentence, Tag
+from pipeline.records import Section, Sentence, Subject, Tag
 
 DEFAULT_DIR = Path(__file__).resolve().parents[1] / "corpus_samples" / "gold_sentences"
 NO_TAG = "none"
@@ -123,6 +123,51 @@ def format_confusion(confusion: Counter[tuple[str, str]]) -> str:
     for gold in ASSERTIONS:
         counts = "".join(f"{confusion[(gold, c)]:9d}" for c in columns)
         lines.append(f"{gold:16}{counts}")
+    return "\n".join(lines)
+
+
+SUBJECTS = tuple(str(s) for s in Subject)
+
+
+def subject_confusion(rows: list[GoldRow], tags: list[Tag]) -> Counter[tuple[str, str, str]]:
+    """(gold assertion, gold subject, tagged subject) for every gold label the tagger tagged.
+
+    A label counts when the tagger gave its sentence a tag of its theme, counted or for
+    review: the subject is judged only where there is a tag to carry it.
+    """
+    tagged = {(t.sentence_id, t.theme_id): str(t.subject) for t in tags}
+    return Counter(
+        (label.assertion, label.subject, tagged[(row.id, label.theme)])
+        for row in rows
+        for label in row.labels
+        if (row.id, label.theme) in tagged
+    )
+
+
+def subject_accuracy(
+    confusion: Counter[tuple[str, str, str]], assertion: str | None = None
+) -> tuple[float, int]:
+    """(share of tagged gold labels whose subject the tagger got right, number of labels)."""
+    items = [(key, n) for key, n in confusion.items() if assertion in (None, key[0])]
+    total = sum(n for _, n in items)
+    right = sum(n for (_, gold, tagged), n in items if gold == tagged)
+    return (right / total if total else 0.0), total
+
+
+def format_subject_confusion(confusion: Counter[tuple[str, str, str]]) -> str:
+    """Gold subject (rows) against the tagger's (columns), then accuracy, all and present."""
+    pairs: Counter[tuple[str, str]] = Counter()
+    for (_, gold, tagged), n in confusion.items():
+        pairs[(gold, tagged)] += n
+    lines = [f"{'gold / tagged':16}" + "".join(f"{c[:8]:>9}" for c in SUBJECTS)]
+    for gold in SUBJECTS[:-1]:  # gold labels are never "unknown"
+        lines.append(f"{gold:16}" + "".join(f"{pairs[(gold, c)]:9d}" for c in SUBJECTS))
+    every, n_every = subject_accuracy(confusion)
+    present, n_present = subject_accuracy(confusion, "present")
+    lines.append(
+        f"subject accuracy {every:.3f} over {n_every} tagged gold labels; "
+        f"{present:.3f} over the {n_present} asserted present"
+    )
     return "\n".join(lines)
 
 

@@ -7,7 +7,15 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipeline.aggregate import aggregate_themes
-from pipeline.records import PIPELINE_VERSION, Assertion, Document, DocumentResult, Page, Status
+from pipeline.records import (
+    PIPELINE_VERSION,
+    Assertion,
+    Document,
+    DocumentResult,
+    Page,
+    Status,
+    Subject,
+)
 from pipeline.review import Decision, DecisionKind, ReviewStore
 from pipeline.store import write_dataset
 from pipeline.taxonomy import load_taxonomy
@@ -28,7 +36,11 @@ def sample_results(shift: int = 0) -> list[DocumentResult]:
     no_abuse = make_sentence(DOC_A, 1, drink.end + 1, NO_ABUSE)
     records = make_sentence(DOC_A, 1, no_abuse.end + 1, RECORDS)
     tags_a = [
-        replace(make_tag(drink, "parental_substance_misuse", 0.9), matched="drank heavily"),
+        replace(
+            make_tag(drink, "parental_substance_misuse", 0.9),
+            matched="drank heavily",
+            subject=Subject.MOTHER,
+        ),
         make_tag(drink, "neglect", 0.3, needs_review=True),
         make_tag(no_abuse, "domestic_abuse", 0.8, Assertion.NEGATED),
         make_tag(records, "information_sharing", 0.45, needs_review=True),

@@ -79,6 +79,7 @@ def test_evidence_carries_page_section_score_method_link_and_highlight(dataset):
     assert (evidence.text, evidence.page, evidence.section) == (DRINK, 1, "analysis")
     assert (evidence.score, evidence.method, evidence.assertion) == (0.9, "rules.v1", "present")
     assert evidence.counted and evidence.decision is None
+    assert evidence.subject == "mother"
     assert evidence.pdf_link == "file:///in/a.pdf#page=1"
     assert "<mark>drank heavily</mark>" in evidence.html
 

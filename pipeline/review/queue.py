@@ -72,6 +72,7 @@ class Evidence:
     score: float | None  # None for a sentence a reviewer added
     method: str | None
     assertion: str  # as it stands now: the reviewer's, else the tagger's
+    subject: str | None  # who the tagger read it as being about; None if added or not recorded
     needs_review: bool
     matched: str | None
     counted: bool  # present evidence in this reviewer's merged view
@@ -160,6 +161,7 @@ def _evidence(row: dict[Hashable, Any], path: str | None) -> Evidence:
         score=float(value["score"]) if value["score"] is not None else None,
         method=value["method"],
         assertion=str(value["assertion"]),
+        subject=value.get("subject"),
         needs_review=bool(value["needs_review"]),
         matched=value["matched"],
         counted=bool(value["counted"]),

@@ -32,6 +32,7 @@ def evidence_html(evidence: Evidence) -> str:
     method = f" · {evidence.method}" if evidence.method else ""
     review = " · below threshold" if evidence.needs_review else ""
     counted = "counted" if evidence.counted else "not counted"
+    about = f" · about: {evidence.subject}" if evidence.subject else ""
     decided = f" · <b>your decision: {evidence.decision}</b>" if evidence.decision else ""
     link = (
         f' · <a href="{html.escape(evidence.pdf_link)}" target="_blank">open PDF at page</a>'
@@ -41,7 +42,7 @@ def evidence_html(evidence: Evidence) -> str:
     return (
         f"<blockquote>{evidence.html}</blockquote>"
         f"<small>page {evidence.page} · {evidence.section} · {score}{method} · "
-        f"{evidence.assertion}{review} · {counted}{decided}{link}</small>"
+        f"{evidence.assertion}{about}{review} · {counted}{decided}{link}</small>"
     )
 
 

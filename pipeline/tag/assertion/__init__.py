@@ -16,13 +16,14 @@ from pipeline.tag.assertion.historical import _is_historical
 from pipeline.tag.assertion.hypothetical import _is_conditional, _is_generic, _is_speculative
 from pipeline.tag.assertion.negation import _is_negated
 from pipeline.tag.assertion.recommendation import _is_recommendation, _reports_past
+from pipeline.tag.assertion.subject import detect_subject
 from pipeline.tag.assertion.syntax import scope_chain
 from pipeline.tag.assertion.words import PRACTICE_WEAKNESS, RISK_FACTOR
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-__all__ = ["PRACTICE_WEAKNESS", "RISK_FACTOR", "detect_assertion", "scope_chain"]
+__all__ = ["PRACTICE_WEAKNESS", "RISK_FACTOR", "detect_assertion", "detect_subject", "scope_chain"]
 
 
 def detect_assertion(
