@@ -93,6 +93,40 @@ def build_parser() -> argparse.ArgumentParser:
         "--errors", type=Path, help="write a Markdown report of false positives and negatives"
     )
     evaluate.set_defaults(command=cmd_evaluate)
+
+    tune = commands.add_parser(
+        "tune-thresholds", help="choose each theme's threshold on the gold dev split"
+    )
+    tune.add_argument("--gold", type=Path, default=None, help="gold split (default: bundled dev)")
+    tune.add_argument("--taxonomy", type=Path, default=None)
+    tune.add_argument("--write", action="store_true", help="write them into the taxonomy")
+    tune.add_argument(
+        "--precision-only",
+        action="store_true",
+        help="reach the precision target even where a theme's document-level F1 falls",
+    )
+    tune.set_defaults(command=cmd_tune_thresholds)
+
+    report = commands.add_parser("report", help="write a self-contained HTML report of a dataset")
+    report.add_argument("dataset", type=Path, help="dataset folder written by ingest")
+    report.add_argument("--out", type=Path, required=True, help="HTML file to write")
+    report.set_defaults(command=cmd_report)
+
+    summarise = commands.add_parser("summarise", help="a practitioner summary of each review")
+    summarise.add_argument("dataset", type=Path, help="dataset folder written by ingest")
+    summarise.add_argument("--out", type=Path, required=True, help="folder for .json and .md files")
+    summarise.set_defaults(command=cmd_summarise)
+
+    discover = commands.add_parser("discover", help="suggest new themes from unexplained findings")
+    discover.add_argument("dataset", type=Path, help="dataset folder written by ingest")
+    discover.add_argument("--out", type=Path, required=True, help="FILE.md (FILE.json beside it)")
+    discover.add_argument("--seed", type=int, default=0, help="random seed of the clustering")
+    discover.add_argument("--clusters", type=int, help="number of clusters (default: silhouette)")
+    discover.add_argument("--min-size", type=int, default=3, help="smallest cluster reported")
+    discover.add_argument(
+        "--sections", default="analysis", help="comma-separated sections to read (analysis)"
+    )
+    discover.set_defaults(command=cmd_discover)
     return parser
 
 
@@ -230,6 +264,65 @@ def _dev_scores(taxonomy: Any, head_dir: Path, gold_dir: Path) -> str:
     )
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from pipeline.report import write_report
+
+    try:
+        out = write_report(args.dataset, args.out)
+    except FileNotFoundError as error:
+        print(f"scr-themes report: {error}", file=sys.stderr)
+        return 2
+    print(f"Report: {out}")
+    return 0
+
+
+def cmd_summarise(args: argparse.Namespace) -> int:
+    from pipeline.summary_output import write_summaries
+    from pipeline.taxonomy import load_taxonomy
+
+    try:
+        summaries, errors = write_summaries(args.dataset, args.out, load_taxonomy())
+    except FileNotFoundError as error:
+        print(f"scr-themes summarise: {error}", file=sys.stderr)
+        return 2
+    for summary in summaries:
+        print(
+            f"{summary.file_name}: {len(summary.learning_themes)} learning themes, "
+            f"{len(summary.recommendations)} recommendations"
+        )
+    for line in errors:
+        print(line, file=sys.stderr)
+    print(f"{len(summaries)} summaries in {args.out} (index.md lists them)")
+    return 0
+
+
+def cmd_discover(args: argparse.Namespace) -> int:
+    from pipeline.discover import ThemeDiscovery, discover_themes, write_suggestions
+    from pipeline.records import Section
+    from pipeline.summary import load_results
+    from pipeline.tag.embeddings import MiniLMEncoder
+
+    try:
+        sections = [Section(name.strip()) for name in args.sections.split(",")]
+        results = load_results(args.dataset)
+    except (FileNotFoundError, ValueError) as error:
+        print(f"scr-themes discover: {error}", file=sys.stderr)
+        return 2
+    discovery = ThemeDiscovery(
+        MiniLMEncoder(),
+        n_clusters=args.clusters,
+        min_cluster_size=args.min_size,
+        random_state=args.seed,
+    )
+    suggestions, settings = discover_themes(results, discovery, sections)
+    markdown, data = write_suggestions(args.out, suggestions, settings)
+    print(
+        f"{len(suggestions)} suggested themes from {settings['n_candidates']} unexplained "
+        f"sentences: {markdown} and {data}"
+    )
+    return 0
+
+
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from pipeline.evaluate import format_table
     from pipeline.goldset import is_sentence_gold
@@ -246,6 +339,20 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         f"{described}, model {pipeline.tagger.model_version}, taxonomy {pipeline.taxonomy.version}"
     )
     print(format_table(evaluation))
+    return 0
+
+
+def cmd_tune_thresholds(args: argparse.Namespace) -> int:
+    from pipeline.goldset import DEFAULT_DIR
+    from pipeline.run import load_pipeline
+    from pipeline.taxonomy import DEFAULT_PATH
+    from pipeline.thresholds import tune_from_gold
+
+    path = args.taxonomy or DEFAULT_PATH
+    pipeline = load_pipeline(path)
+    gold = args.gold or DEFAULT_DIR / "dev.jsonl"
+    keep = not args.precision_only
+    print(tune_from_gold(path, pipeline.taxonomy, pipeline.tagger, gold, args.write, keep))
     return 0
 
 
@@ -279,15 +386,19 @@ def _evaluate_sentences(path: Path, pipeline: Any, errors: Path | None) -> tuple
         error_report,
         format_confusion,
         format_reliability,
+        format_subject_confusion,
         load_gold_rows,
         reliability,
         score_rows,
+        subject_confusion,
     )
 
     rows = load_gold_rows(path)
     tags = pipeline.tagger.tag_sentences(as_sentences(rows))
     print("Assertions of gold labels against the tagger's counted and review tags:")
     print(format_confusion(assertion_confusion(rows, tags)) + "\n")
+    print("Subjects of gold labels against the tagger's, where it tagged the theme:")
+    print(format_subject_confusion(subject_confusion(rows, tags)) + "\n")
     if errors:
         errors.write_text(error_report(rows, tags, pipeline.taxonomy.ids))
         print(f"Error report: {errors}")
