@@ -8,7 +8,6 @@ that PDFium disagrees with is recorded, and PDFium's text layer used instead.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,11 +18,8 @@ from typing import Any
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-from pdfminer.pdfexceptions import PDFException
 from pdfminer.pdfparser import PDFSyntaxError
-from pdfminer.pdftypes import PDFStream, resolve1
 from pdfminer.psexceptions import PSEOF, PSException
-from pdfminer.psparser import LIT
 from pdfplumber.utils import cluster_objects
 
 from pipeline import ocr, pdfium
@@ -39,7 +35,7 @@ from pipeline.pagetext import (
 from pipeline.pdfium import PdfiumPage
 from pipeline.records import READABLE, Extraction, Page, Status
 from pipeline.settings import ExtractSettings
-from pipeline.streamcap import StreamTooLarge, install_stream_cap
+from pipeline.streamcap import StreamTooLarge, inflate, install_stream_cap, streams_to_check
 
 # pdfminer's warnings can quote raw stream bytes, i.e. document text: keep them out of logs.
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
@@ -52,8 +48,6 @@ X_TOLERANCE_RATIO = 0.15
 BOLD_MARKERS = ("bold", "black", "heavy")
 DUPLICATE_KEY = itemgetter("upright", "text", "fontname", "size")
 DUPLICATE_TOLERANCE = 1  # points, as in pdfplumber's dedupe_chars
-LITERAL_IMAGE = LIT("Image")
-MAX_STREAMS_CHECKED = 200_000  # as findings.MAX_OBJECTS
 LOW_OCR_CONFIDENCE = 50.0  # mean Tesseract word confidence below which a warning is added
 
 
@@ -249,7 +243,7 @@ def _read_layout(path: Path, password: str | None, engine: str) -> _Layout:
         findings = active_content(pdf.doc)
         plumber_pages = pdf.pages
         if engine != "pdfplumber":
-            _inflate_streams(pdf.doc, plumber_pages)
+            _check_streams(pdf.doc, plumber_pages)
         fast = _read_pdfium(path, password, engine)
         if fast is None:
             layout = [_read_page(page) for page in plumber_pages]
@@ -271,43 +265,15 @@ def _read_layout(path: Path, password: str | None, engine: str) -> _Layout:
         pdf.close()
 
 
-def _inflate_streams(document: Any, pages: list[Any]) -> None:
-    """Decode every stream but images with pdfminer, under the stream cap, before PDFium.
-
-    PDFium has no cap of its own, and a failed allocation aborts the whole process: a
-    decompression bomb is to end as ``oom`` here. Pages' contents go first, so the reason
-    names the page. A stream pdfminer cannot decode is left to PDFium.
-    """
-    for page in pages:
-        for stream in page.page_obj.contents:
-            with contextlib.suppress(PDFException, PSException, ValueError, TypeError):
-                stream = resolve1(stream)
-            _inflate(stream, f"page {page.page_number}: ")
-    seen: set[int] = set()
-    for xref in document.xrefs:
-        with contextlib.suppress(Exception):
-            seen.update(xref.get_objids())
-    for objid in sorted(seen)[:MAX_STREAMS_CHECKED]:
+def _check_streams(document: Any, pages: list[Any]) -> None:
+    """Every stream decoded under the cap before PDFium, which has none."""
+    for where, stream in streams_to_check(document, pages):
         try:
-            obj = document.getobj(objid)
+            inflate(stream)
+        except StreamTooLarge as error:
+            raise ExtractionError(Status.OOM, f"{where}{error}") from None
         except MemoryError:
-            raise
-        except Exception:  # a damaged object is PDFium's to judge
-            continue
-        _inflate(obj, "")
-
-
-def _inflate(obj: Any, where: str) -> None:
-    if not isinstance(obj, PDFStream) or obj.get("Subtype") is LITERAL_IMAGE:
-        return
-    try:
-        obj.get_data()
-    except StreamTooLarge as error:
-        raise ExtractionError(Status.OOM, f"{where}{error}") from None
-    except MemoryError:
-        raise ExtractionError(Status.OOM, f"{where}out of memory while parsing") from None
-    except Exception:  # a damaged stream is PDFium's to judge
-        pass
+            raise ExtractionError(Status.OOM, f"{where}out of memory while parsing") from None
 
 
 def _read_pdfium(path: Path, password: str | None, engine: str) -> list[PdfiumPage] | None:

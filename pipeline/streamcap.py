@@ -9,7 +9,9 @@ pdfminer's own settings; the parsing worker installs it once at start.
 
 from __future__ import annotations
 
+import contextlib
 import zlib
+from collections.abc import Iterator
 from typing import Any
 
 
@@ -47,3 +49,55 @@ def install_stream_cap(max_bytes: int | None) -> None:
     from pdfminer import pdftypes
 
     pdftypes.zlib = CappedZlib(max_bytes) if max_bytes else zlib  # type: ignore[assignment]
+
+
+MAX_STREAMS_CHECKED = 200_000  # as findings.MAX_OBJECTS
+
+
+def streams_to_check(document: Any, pages: list[Any]) -> Iterator[tuple[str, Any]]:
+    """("page N: " or "", stream) for every stream but images, pages' contents first.
+
+    Decoding them all with pdfminer, under the cap, before PDFium reads the file makes a
+    decompression bomb end as ``oom``: PDFium has no cap of its own, and a failed
+    allocation aborts the whole process.
+    """
+    from pdfminer.pdfexceptions import PDFException
+    from pdfminer.pdftypes import resolve1
+    from pdfminer.psexceptions import PSException
+
+    for page in pages:
+        for stream in page.page_obj.contents:
+            with contextlib.suppress(PDFException, PSException, ValueError, TypeError):
+                stream = resolve1(stream)
+            if _is_checked(stream):
+                yield f"page {page.page_number}: ", stream
+    seen: set[int] = set()
+    for xref in document.xrefs:
+        with contextlib.suppress(Exception):
+            seen.update(xref.get_objids())
+    for objid in sorted(seen)[:MAX_STREAMS_CHECKED]:
+        try:
+            obj = document.getobj(objid)
+        except MemoryError:
+            raise
+        except Exception:  # a damaged object is PDFium's to judge
+            continue
+        if _is_checked(obj):
+            yield "", obj
+
+
+def inflate(stream: Any) -> None:
+    """Decode one stream; ``StreamTooLarge`` and ``MemoryError`` propagate, damage does not."""
+    try:
+        stream.get_data()
+    except (StreamTooLarge, MemoryError):
+        raise
+    except Exception:  # a damaged stream is PDFium's to judge
+        pass
+
+
+def _is_checked(obj: Any) -> bool:
+    from pdfminer.pdftypes import PDFStream
+    from pdfminer.psparser import LIT
+
+    return isinstance(obj, PDFStream) and obj.get("Subtype") is not LIT("Image")
