@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import logging
+import time
 import traceback
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.aggregate import aggregate_themes
 from pipeline.extract import ExtractionError, extract_pages, read_text_pages
 from pipeline.isolate import Extractor, InProcessExtractor
-from pipeline.nlp import load_nlp
+from pipeline.metadata import extract_metadata
+from pipeline.nlp import load_nlp, load_senter
 from pipeline.records import (
     PIPELINE_VERSION,
     READABLE,
@@ -26,8 +29,17 @@ from pipeline.records import (
 )
 from pipeline.segment import segment_pages
 from pipeline.tag.combine import ThemeTagger
-from pipeline.tag.embeddings import DEFAULT_HEAD_DIR, EmbeddingClassifier, MiniLMEncoder, ThemeHead
+from pipeline.tag.embeddings import (
+    DEFAULT_ENCODER,
+    DEFAULT_HEAD_DIR,
+    EmbeddingClassifier,
+    ThemeHead,
+    make_encoder,
+)
 from pipeline.taxonomy import DEFAULT_PATH, Taxonomy, load_taxonomy
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 log = logging.getLogger(__name__)
 SUFFIXES = (".pdf", ".txt")
@@ -39,16 +51,23 @@ class Pipeline:
 
     taxonomy: Taxonomy
     tagger: ThemeTagger
+    segmenter: Language | None = None  # sets sentence boundaries; the tagger's nlp if None
 
 
 @lru_cache(maxsize=4)
 def load_pipeline(
-    taxonomy_path: Path = DEFAULT_PATH, head_dir: Path = DEFAULT_HEAD_DIR
+    taxonomy_path: Path = DEFAULT_PATH,
+    head_dir: Path = DEFAULT_HEAD_DIR,
+    encoder: str = DEFAULT_ENCODER,
 ) -> Pipeline:
-    """Load the taxonomy, spaCy and the embedding classifier once per process."""
+    """Load the taxonomy, spaCy and the embedding classifier once per process.
+
+    ``encoder`` names the sentence encoder (``ENCODER_OPTIONS``).
+    """
     taxonomy = load_taxonomy(taxonomy_path)
-    classifier = EmbeddingClassifier(MiniLMEncoder(), ThemeHead.load(head_dir))
-    return Pipeline(taxonomy=taxonomy, tagger=ThemeTagger(taxonomy, load_nlp(), classifier))
+    classifier = EmbeddingClassifier(make_encoder(encoder), ThemeHead.load(head_dir))
+    tagger = ThemeTagger(taxonomy, load_nlp(), classifier)
+    return Pipeline(taxonomy=taxonomy, tagger=tagger, segmenter=load_senter())
 
 
 def find_documents(folder: Path) -> list[Path]:
@@ -97,11 +116,17 @@ def process_document(
     doc_id = document_id(data)
     del data
     try:
+        started = time.perf_counter()
         extraction = _extraction(Path(path), password, extractor)
+        extract_s = time.perf_counter() - started
         if extraction.status not in READABLE:
             log.info("document %s: %s", doc_id[:12], extraction.status)
-            return DocumentResult(document=_document(doc_id, path, extraction, pipeline))
-        return _process_pages(doc_id, path, extraction, pipeline)
+            return DocumentResult(
+                document=_document(doc_id, path, extraction, pipeline),
+                timings={"extract": extract_s},
+            )
+        result = _process_pages(doc_id, path, extraction, pipeline)
+        return replace(result, timings={"extract": extract_s, **result.timings})
     except Exception as error:  # one document's bug must not stop the batch; text stays out of logs
         log.error(
             "document %s: internal error %s at %s",
@@ -124,6 +149,7 @@ def retag_document(
         taxonomy_version=pipeline.taxonomy.version,
         model_version=pipeline.tagger.model_version,
         ingested_at=_now(),
+        metadata=extract_metadata(pages, sentences),
     )
     return DocumentResult(retagged, pages, sentences, tags, themes)
 
@@ -141,10 +167,15 @@ def _process_pages(
     doc_id: str, path: Path, extraction: Extraction, pipeline: Pipeline
 ) -> DocumentResult:
     pages = extraction.pages
-    sentences = segment_pages(doc_id, pages, pipeline.tagger.nlp)
+    started = time.perf_counter()
+    sentences = segment_pages(doc_id, pages, pipeline.segmenter or pipeline.tagger.nlp)
+    segmented = time.perf_counter()
     tags = pipeline.tagger.tag_sentences(sentences)
     themes = aggregate_themes(doc_id, sentences, tags, pipeline.taxonomy)
-    document = _document(doc_id, path, extraction, pipeline)
+    timings = {"segment": segmented - started, "tag": time.perf_counter() - segmented}
+    document = replace(
+        _document(doc_id, path, extraction, pipeline), metadata=extract_metadata(pages, sentences)
+    )
     log.info(
         "document %s: %s, %d sentences, %d tags",
         doc_id[:12],
@@ -153,7 +184,12 @@ def _process_pages(
         len(tags),
     )
     return DocumentResult(
-        document=document, pages=pages, sentences=sentences, tags=tags, themes=themes
+        document=document,
+        pages=pages,
+        sentences=sentences,
+        tags=tags,
+        themes=themes,
+        timings=timings,
     )
 
 

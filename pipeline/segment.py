@@ -104,7 +104,11 @@ def iter_paragraphs(page: Page) -> Iterator[tuple[int, str]]:
 
 
 def segment_pages(document_id: str, pages: list[Page], nlp: Language) -> list[Sentence]:
-    """Split cleaned pages into sentences, carrying the current section across pages."""
+    """Split cleaned pages into sentences, carrying the current section across pages.
+
+    ``nlp`` sets the sentence boundaries: the full pipeline (its parser decides), or the
+    much faster sentence recogniser from ``pipeline.nlp.load_senter``.
+    """
     section = Section.OTHER
     blocks: list[tuple[Page, int, Section, str]] = []
     for page in pages:

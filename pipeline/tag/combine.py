@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from pipeline.records import Assertion, Section, Sentence, Tag
-from pipeline.tag.assertion import detect_assertion
+from pipeline.tag.assertion import detect_assertion, detect_subject
 from pipeline.tag.rules import RuleHit, RuleTagger, hit_matrix
+from pipeline.tag.screen import RuleScreen
 from pipeline.taxonomy import Taxonomy
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ class ThemeTagger:
         self.taxonomy = taxonomy
         self.nlp = nlp
         self.rules = RuleTagger(taxonomy, nlp)
+        self.rule_screen = RuleScreen(taxonomy, nlp)
         self.classifier = classifier
         self.settings = settings or CombineSettings()
         if classifier is None and self.settings.method != "rules":
@@ -65,16 +67,21 @@ class ThemeTagger:
         """Every candidate theme of every sentence, counted or marked for review.
 
         ``sentences`` in reading order: each is classified with its predecessor in the
-        same document as context.
+        same document as context. Only the sentences that can be candidates are parsed:
+        those a rule could match, and those the classifier alone already makes candidates.
         """
-        texts = [sentence.text for sentence in sentences]
-        docs = list(self.nlp.pipe(texts))
-        hits = [self.rules.find_hits(doc) for doc in docs]
+        all_probabilities = self._probabilities(sentences)
+        parsed, possible = self._to_parse(sentences, all_probabilities)
+        docs = list(self.nlp.pipe([sentences[row].text for row in parsed]))
+        hits = [
+            self.rules.find_hits(doc) if possible[row] else []
+            for row, doc in zip(parsed, docs, strict=True)
+        ]
         rule_hits = hit_matrix(hits, self.taxonomy.ids)
-        probabilities = self._probabilities(sentences)
+        probabilities = all_probabilities[parsed]
         scores = self._scores(probabilities, rule_hits)
         tags: list[Tag] = []
-        for row, sentence in enumerate(sentences):
+        for row, sentence in enumerate(sentences[i] for i in parsed):
             for column, theme in enumerate(self.taxonomy.themes):
                 if scores[row, column] < self.settings.candidate_floor:
                     continue
@@ -92,14 +99,38 @@ class ThemeTagger:
                         theme_id=theme.id,
                         score=round(score, 4),
                         method="+".join(methods),
-                        assertion=_assert_theme(
-                            docs[row], sentence.section, theme_hits, theme.kind
+                        assertion=(
+                            assertion := _assert_theme(
+                                docs[row], sentence.section, theme_hits, theme.kind
+                            )
                         ),
                         needs_review=score < theme.threshold,
                         matched="; ".join(hit.matched for hit in theme_hits) or None,
+                        subject=detect_subject(
+                            docs[row],
+                            [(hit.start, hit.end) for hit in theme_hits],
+                            theme.id,
+                            theme.kind,
+                            assertion,
+                        ),
                     )
                 )
         return tags
+
+    def _to_parse(
+        self, sentences: list[Sentence], probabilities: np.ndarray
+    ) -> tuple[list[int], np.ndarray]:
+        """Rows that can hold a candidate, and for every row whether a rule could match.
+
+        A candidate row is one a rule could match, or one the classifier alone makes a
+        candidate. Any other row has no rule hit, so its scores are those without one,
+        all below the candidate floor: it would get no tag whatever its parse.
+        """
+        possible = self.rule_screen.hits([s.text for s in sentences])
+        no_hits = np.zeros(probabilities.shape, dtype=bool)
+        alone = self._scores(probabilities, no_hits) >= self.settings.candidate_floor
+        rows = [int(row) for row in np.flatnonzero(possible | alone.any(axis=1))]
+        return rows, possible
 
     def _probabilities(self, sentences: list[Sentence]) -> np.ndarray:
         if self.classifier is None:
