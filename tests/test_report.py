@@ -65,6 +65,10 @@ def test_wilson_interval_matches_hand_computed_values():
     assert stats.wilson_interval(0, 10, z=1.96) == pytest.approx((0.0, 0.277540), abs=1e-6)
     # 10 of 10: the lower bound is n / (n + z^2) = 10 / 13.8416 = 0.722460
     assert stats.wilson_interval(10, 10, z=1.96) == pytest.approx((0.722460, 1.0), abs=1e-6)
+    # at n of n the share lies inside its interval exactly (a chart's whisker is never < 0)
+    for n in (1, 3, 7, 10, 49):
+        assert stats.wilson_interval(n, n)[1] == 1.0
+        assert stats.wilson_interval(0, n)[0] == 0.0
     # the default z is the exact 97.5% normal quantile, a hair below 1.96
     assert stats.wilson_interval(7, 10) == pytest.approx((0.396778, 0.892209), abs=2e-6)
     assert stats.wilson_interval(0, 0) == (0.0, 1.0)

@@ -45,7 +45,7 @@ def plot_prevalence(prevalence: pd.DataFrame) -> Figure:
     shares = ordered["share"].to_numpy() * 100
     errors = np.vstack(
         [shares - ordered["low"].to_numpy() * 100, ordered["high"].to_numpy() * 100 - shares]
-    )
+    ).clip(min=0.0)  # matplotlib rejects a whisker of -1e-14
     colours = [bar_colour(kind) for kind in ordered["kind"]]
     axes.barh(positions, shares, color=colours, xerr=errors, capsize=3, ecolor="#333333")
     axes.set_yticks(positions, list(ordered["label"]))

@@ -28,7 +28,9 @@ def wilson_interval(successes: int, n: int, z: float = Z_95) -> tuple[float, flo
     denominator = 1 + z2 / n
     centre = (p + z2 / (2 * n)) / denominator
     half = z / denominator * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
-    return max(0.0, centre - half), min(1.0, centre + half)
+    low, high = max(0.0, centre - half), min(1.0, centre + half)
+    # At 0 or n the bound is exactly 0 or 1; rounding must not put the share outside it.
+    return (0.0 if successes == 0 else low), (1.0 if successes == n else high)
 
 
 def presence_matrix(
