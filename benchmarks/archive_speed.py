@@ -255,7 +255,8 @@ def ingest_archive(
     result = RunResult(settings.encoder, stages=dict.fromkeys(STAGES, 0.0))
     started = time.perf_counter()
     with MemoryWatch() as watch, Dataset(out) as dataset:
-        plan = plan_ingest(paths, dataset.files(), dataset.documents(), run.current_versions())
+        versions = run.current_versions(encoder=settings.encoder)
+        plan = plan_ingest(paths, dataset.files(), dataset.documents(), versions)
         todo = [Path(f.path) for f in plan.extract]
         for document in process_documents(todo, workers, settings):
             t0 = time.perf_counter()

@@ -212,7 +212,7 @@ def tag_record(
 def cmd_train(args: argparse.Namespace) -> int:
     from pipeline.goldset import DEFAULT_DIR, load_gold_rows
     from pipeline.nlp import load_nlp
-    from pipeline.tag.embeddings import DEFAULT_HEAD_DIR, MiniLMEncoder
+    from pipeline.tag.embeddings import DEFAULT_ENCODER, DEFAULT_HEAD_DIR, make_encoder
     from pipeline.tag.rules import RuleTagger
     from pipeline.taxonomy import DEFAULT_PATH, load_taxonomy
     from pipeline.train import train_head
@@ -226,7 +226,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         print(f"{len(reviewed)} reviewer decisions from {args.with_reviews}")
         print(f"dev before: {_dev_scores(taxonomy, DEFAULT_HEAD_DIR, gold_dir)}")
     rules = RuleTagger(taxonomy, load_nlp())
-    encoder = MiniLMEncoder()
+    encoder = make_encoder(DEFAULT_ENCODER)  # the encoder inference uses: the head fits its vectors
     head = train_head(taxonomy, encoder, rules, gold, out, args.context_weight, reviewed)
     print(f"Trained {head.version} on {head.meta['training_sentences']} sentences -> {out}")
     for theme_id, row in head.meta["cv_scores"].items():
@@ -252,10 +252,10 @@ def _dev_scores(taxonomy: Any, head_dir: Path, gold_dir: Path) -> str:
     from pipeline.goldset import as_sentences, load_gold_rows, score_rows
     from pipeline.nlp import load_nlp
     from pipeline.tag.combine import ThemeTagger
-    from pipeline.tag.embeddings import EmbeddingClassifier, MiniLMEncoder, ThemeHead
+    from pipeline.tag.embeddings import EmbeddingClassifier, ThemeHead, make_encoder
 
     head = ThemeHead.load(head_dir)
-    tagger = ThemeTagger(taxonomy, load_nlp(), EmbeddingClassifier(MiniLMEncoder(), head))
+    tagger = ThemeTagger(taxonomy, load_nlp(), EmbeddingClassifier(make_encoder(), head))
     rows = load_gold_rows(gold_dir / "dev.jsonl")
     evaluation = score_rows(rows, tagger.tag_sentences(as_sentences(rows)), taxonomy.ids)
     return (

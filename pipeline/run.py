@@ -34,7 +34,9 @@ from pipeline.tag.embeddings import (
     DEFAULT_HEAD_DIR,
     EmbeddingClassifier,
     ThemeHead,
+    encoder_name,
     make_encoder,
+    model_version,
 )
 from pipeline.taxonomy import DEFAULT_PATH, Taxonomy, load_taxonomy
 
@@ -62,10 +64,20 @@ def load_pipeline(
 ) -> Pipeline:
     """Load the taxonomy, spaCy and the embedding classifier once per process.
 
-    ``encoder`` names the sentence encoder (``ENCODER_OPTIONS``).
+    ``encoder`` names the sentence encoder (``ENCODER_OPTIONS``). A head trained on
+    another encoder's vectors still loads, with a warning, and its documents record the
+    encoder in their model version.
     """
     taxonomy = load_taxonomy(taxonomy_path)
-    classifier = EmbeddingClassifier(make_encoder(encoder), ThemeHead.load(head_dir))
+    head = ThemeHead.load(head_dir)
+    if head.meta.get("encoder") != encoder_name(encoder):
+        log.warning(
+            "the theme head in %s was trained on %s, not %s: retrain it with `scr-themes train`",
+            head_dir,
+            head.meta.get("encoder"),
+            encoder_name(encoder),
+        )
+    classifier = EmbeddingClassifier(make_encoder(encoder), head)
     tagger = ThemeTagger(taxonomy, load_nlp(), classifier)
     return Pipeline(taxonomy=taxonomy, tagger=tagger, segmenter=load_senter())
 
@@ -89,11 +101,14 @@ class Versions:
 
 
 def current_versions(
-    taxonomy_path: Path = DEFAULT_PATH, head_dir: Path = DEFAULT_HEAD_DIR
+    taxonomy_path: Path = DEFAULT_PATH,
+    head_dir: Path = DEFAULT_HEAD_DIR,
+    encoder: str = DEFAULT_ENCODER,
 ) -> Versions:
     """The versions ``load_pipeline`` would stamp, without loading spaCy or the encoder."""
     taxonomy = load_taxonomy(taxonomy_path)
-    return Versions(PIPELINE_VERSION, taxonomy.version, ThemeHead.load(head_dir).version)
+    model = model_version(ThemeHead.load(head_dir), encoder_name(encoder))
+    return Versions(PIPELINE_VERSION, taxonomy.version, model)
 
 
 def process_document(

@@ -13,7 +13,7 @@ from pipeline.records import Page
 from pipeline.segment import segment_pages
 from pipeline.tag.combine import ThemeTagger
 from pipeline.tag.rules import RuleTagger
-from pipeline.tag.screen import RuleScreen
+from pipeline.tag.screen import Possible, RuleScreen
 from pipeline.taxonomy import load_taxonomy
 from tests.conftest import REPO, SAMPLES
 
@@ -53,6 +53,23 @@ def test_rule_screen_flags_every_sentence_a_rule_matches_and_rules_out_others(nl
     assert flagged.mean() < matched.mean() + 0.2  # measured: 0.55 flagged, 0.46 matched
 
 
+def test_screened_themes_give_the_hits_of_every_theme_and_say_when_tokens_suffice(nlp):
+    taxonomy = load_taxonomy()
+    screen, rules = RuleScreen(taxonomy, nlp), RuleTagger(taxonomy, nlp)
+    texts = _gold_and_sample_sentences()
+    found = screen.screen(texts)
+    lexical = 0
+    for text, possible, doc in zip(texts, found, nlp.pipe(texts), strict=True):
+        hits = rules.find_hits(doc)
+        assert {hit.theme_id for hit in hits} <= possible.themes
+        assert rules.find_hits(doc, possible.themes) == hits
+        if possible.themes and possible.lexical:
+            lexical += 1
+            tokens = nlp.make_doc(text)
+            assert rules.find_hits(tokens, possible.themes, lexical_only=True) == hits
+    assert lexical > 0.1 * len(texts)
+
+
 def test_rule_screen_knows_inflected_forms_of_lemma_patterns(nlp):
     screen = RuleScreen(load_taxonomy(), nlp)
     flagged = screen.hits(["He punched her twice.", "He lunged at her.", "He waved at her."])
@@ -83,12 +100,16 @@ def test_parsing_only_possible_candidates_gives_the_tags_of_parsing_all(real_pip
     tagger = real_pipeline.tagger
     sentences = as_sentences(load_gold_rows(SAMPLES / "gold_sentences" / "dev.jsonl"))
     probabilities = tagger._probabilities(sentences)
-    parsed, _ = tagger._to_parse(sentences, probabilities)
+    tokens = [tagger.nlp.make_doc(s.text) for s in sentences]
+    parsed, _ = tagger._to_parse(tokens, probabilities)
     assert 0 < len(parsed) < len(sentences)
     everything = ThemeTagger(real_pipeline.taxonomy, tagger.nlp, tagger.classifier)
-    every_row = (list(range(len(sentences))), np.ones(len(sentences), dtype=bool))
-    everything._to_parse = lambda s, p: every_row  # type: ignore[method-assign]
-    assert tagger.tag_sentences(sentences) == everything.tag_sentences(sentences)
+    all_themes = Possible(frozenset(real_pipeline.taxonomy.ids), lexical=False)
+    every_row = (list(range(len(sentences))), [all_themes] * len(sentences))
+    everything._to_parse = lambda t, p: every_row  # type: ignore[method-assign]
+    tags = tagger.tag_sentences(sentences)
+    assert tags == everything.tag_sentences(sentences)
+    assert sum(tag.matched is not None for tag in tags) > 0  # rule hits are in the comparison
 
 
 @pytest.mark.slow

@@ -46,18 +46,31 @@ def test_committed_head_was_trained_on_the_committed_taxonomy():
     assert head.meta["taxonomy_digest"] == TAXONOMY.digest, "taxonomy changed: run `make train`"
 
 
+def test_committed_head_was_trained_on_the_default_encoder_and_others_change_the_version():
+    from pipeline.run import current_versions
+    from pipeline.tag.embeddings import DEFAULT_ENCODER, encoder_name, model_version
+
+    head = ThemeHead.load(DEFAULT_HEAD_DIR)
+    assert head.meta["encoder"] == encoder_name(DEFAULT_ENCODER)
+    assert model_version(head, encoder_name(DEFAULT_ENCODER)) == head.version
+    other = model_version(head, encoder_name("minilm"))
+    assert other.startswith(head.version) and other != head.version
+    assert current_versions().model == head.version
+    assert current_versions(encoder="minilm").model == other
+
+
 @pytest.mark.slow
 def test_train_reproduces_the_committed_head(tmp_path):
     from pipeline.cli import CONTEXT_WEIGHT
     from pipeline.goldset import DEFAULT_DIR, load_gold_rows
     from pipeline.nlp import load_nlp
-    from pipeline.tag.embeddings import MiniLMEncoder
+    from pipeline.tag.embeddings import make_encoder
     from pipeline.tag.rules import RuleTagger
     from pipeline.train import train_head
 
     gold = load_gold_rows(DEFAULT_DIR / "train.jsonl")
     rules = RuleTagger(TAXONOMY, load_nlp())
-    head = train_head(TAXONOMY, MiniLMEncoder(), rules, gold, tmp_path, CONTEXT_WEIGHT)
+    head = train_head(TAXONOMY, make_encoder(), rules, gold, tmp_path, CONTEXT_WEIGHT)
     committed = ThemeHead.load(DEFAULT_HEAD_DIR)
     assert np.allclose(head.coef_, committed.coef_, atol=1e-3)
     assert np.allclose(head.combiner_, committed.combiner_, atol=1e-3)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from pipeline.records import Assertion, Section, Sentence, Tag
 from pipeline.tag.assertion import detect_assertion, detect_subject
+from pipeline.tag.embeddings import model_version
 from pipeline.tag.rules import RuleHit, RuleTagger, hit_matrix
-from pipeline.tag.screen import RuleScreen
+from pipeline.tag.screen import Possible, RuleScreen
 from pipeline.taxonomy import Taxonomy
 
 if TYPE_CHECKING:
@@ -61,20 +62,24 @@ class ThemeTagger:
 
     @property
     def model_version(self) -> str:
-        return self.classifier.head.version if self.classifier else "none"
+        if self.classifier is None:
+            return "none"
+        return model_version(self.classifier.head, self.classifier.encoder.name)
 
     def tag_sentences(self, sentences: list[Sentence]) -> list[Tag]:
         """Every candidate theme of every sentence, counted or marked for review.
 
         ``sentences`` in reading order: each is classified with its predecessor in the
         same document as context. Only the sentences that can be candidates are parsed:
-        those a rule could match, and those the classifier alone already makes candidates.
+        those a rule matches, and those the classifier alone already makes candidates.
         """
         all_probabilities = self._probabilities(sentences)
-        parsed, possible = self._to_parse(sentences, all_probabilities)
-        docs = list(self.nlp.pipe([sentences[row].text for row in parsed]))
+        tokenizer: Any = self.nlp.tokenizer  # a spaCy Tokenizer, which has .pipe
+        tokens = list(tokenizer.pipe([s.text for s in sentences]))
+        parsed, possible = self._to_parse(tokens, all_probabilities)
+        docs = list(self.nlp.pipe([tokens[row] for row in parsed]))  # parses them in place
         hits = [
-            self.rules.find_hits(doc) if possible[row] else []
+            self.rules.find_hits(doc, possible[row].themes) if possible[row].themes else []
             for row, doc in zip(parsed, docs, strict=True)
         ]
         rule_hits = hit_matrix(hits, self.taxonomy.ids)
@@ -118,19 +123,38 @@ class ThemeTagger:
         return tags
 
     def _to_parse(
-        self, sentences: list[Sentence], probabilities: np.ndarray
-    ) -> tuple[list[int], np.ndarray]:
-        """Rows that can hold a candidate, and for every row whether a rule could match.
+        self, tokens: list[Doc], probabilities: np.ndarray
+    ) -> tuple[list[int], list[Possible]]:
+        """Rows that hold a candidate, and for every row the themes a rule could match.
 
-        A candidate row is one a rule could match, or one the classifier alone makes a
-        candidate. Any other row has no rule hit, so its scores are those without one,
-        all below the candidate floor: it would get no tag whatever its parse.
+        ``tokens`` are the sentences as the tokenizer alone splits them. A row holds a
+        candidate if the classifier alone makes it one, or if its rule hits lift a score
+        over the candidate floor. Where only tokenizer-level patterns could match, the
+        hits are found on ``tokens`` without parsing; any other row the screen passes is
+        parsed. Every row left out has no tag whatever its parse.
         """
-        possible = self.rule_screen.hits([s.text for s in sentences])
+        possible = self.rule_screen.screen_docs(tokens)
         no_hits = np.zeros(probabilities.shape, dtype=bool)
-        alone = self._scores(probabilities, no_hits) >= self.settings.candidate_floor
-        rows = [int(row) for row in np.flatnonzero(possible | alone.any(axis=1))]
+        floor = self.settings.candidate_floor
+        alone = [bool(row.any()) for row in self._scores(probabilities, no_hits) >= floor]
+        rows = [
+            row
+            for row, found in enumerate(possible)
+            if alone[row]
+            or (
+                found.themes
+                and (not found.lexical or self._lifted(tokens[row], found, probabilities[row]))
+            )
+        ]
         return rows, possible
+
+    def _lifted(self, tokens: Doc, found: Possible, probabilities: np.ndarray) -> bool:
+        """Do the rule hits found on the tokenizer's Doc make any theme a candidate?"""
+        hits = self.rules.find_hits(tokens, found.themes, lexical_only=True)
+        if not hits:
+            return False
+        scores = self._scores(probabilities[None, :], hit_matrix([hits], self.taxonomy.ids))
+        return bool((scores >= self.settings.candidate_floor).any())
 
     def _probabilities(self, sentences: list[Sentence]) -> np.ndarray:
         if self.classifier is None:

@@ -82,9 +82,30 @@ def _read_minilm() -> Any:
 
 def make_encoder(option: str = DEFAULT_ENCODER) -> MiniLMEncoder:
     """The sentence encoder named by ``option``: "minilm" (float) or "minilm-int8"."""
+    _check_option(option)
+    return MiniLMEncoder(quantized=option == "minilm-int8")
+
+
+def encoder_name(option: str = DEFAULT_ENCODER) -> str:
+    """The ``name`` of the encoder ``option`` names, without loading it."""
+    _check_option(option)
+    return f"{ENCODER_NAME}+int8" if option == "minilm-int8" else ENCODER_NAME
+
+
+def _check_option(option: str) -> None:
     if option not in ENCODER_OPTIONS:
         raise ValueError(f"encoder must be one of {', '.join(ENCODER_OPTIONS)}, got {option!r}")
-    return MiniLMEncoder(quantized=option == "minilm-int8")
+
+
+def model_version(head: ThemeHead, encoder: str) -> str:
+    """The head's version; with the encoder appended where the head was trained on another.
+
+    The head's weights are fitted to one encoder's vectors: the same head over another
+    encoder gives other tags, so the documents it tags must not pass for the head's own.
+    """
+    if head.meta.get("encoder") == encoder:
+        return head.version
+    return f"{head.version}@{encoder.rsplit('/', 1)[-1]}"
 
 
 @lru_cache(maxsize=1)

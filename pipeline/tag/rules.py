@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from spacy.matcher import Matcher, PhraseMatcher
@@ -26,6 +27,16 @@ class RuleHit:
     matched: str  # the matched words, verbatim
 
 
+# Token attributes the tokenizer alone sets: a pattern of only these matches a Doc from
+# ``nlp.make_doc`` as it matches the parsed Doc.
+LEXICAL_KEYS = frozenset({"LOWER", "ORTH", "TEXT", "LIKE_NUM", "LENGTH", "OP"})
+
+
+def is_lexical(pattern: list[dict[str, Any]]) -> bool:
+    """Does the token pattern need only the tokenizer (no tags, lemmas or parse)?"""
+    return all(set(token) <= LEXICAL_KEYS for token in pattern)
+
+
 class RuleTagger:
     """spaCy PhraseMatcher + Matcher built from the taxonomy's patterns."""
 
@@ -35,9 +46,10 @@ class RuleTagger:
         self.taxonomy = taxonomy
         self.nlp = nlp
         self.phrase_matcher_ = PhraseMatcher(nlp.vocab, attr="LOWER")
-        # validate=True makes spaCy check each token pattern when it is added, so a typo
-        # in the taxonomy fails at load time rather than silently never matching.
-        self.token_matcher_ = Matcher(nlp.vocab, validate=True)
+        # Token matchers per theme, and per whether the tokenizer suffices, so a sentence
+        # runs only the patterns that could match it (``RuleScreen``): every pattern costs
+        # time at every token.
+        self.token_matchers_: dict[tuple[str, bool], Matcher] = {}
         for theme in taxonomy.themes:
             self._add_theme(theme)
 
@@ -49,18 +61,37 @@ class RuleTagger:
         for number, pattern in enumerate(theme.patterns, start=1):
             if isinstance(pattern, str):
                 continue
+            key = (theme.id, is_lexical(pattern))
+            if key not in self.token_matchers_:
+                # validate=True makes spaCy check each token pattern when it is added, so a
+                # typo in the taxonomy fails at load time rather than silently never matching.
+                self.token_matchers_[key] = Matcher(self.nlp.vocab, validate=True)
             try:
-                self.token_matcher_.add(theme.id, [pattern])
+                self.token_matchers_[key].add(theme.id, [pattern])
             except ValueError as exc:  # spaCy's MatchPatternError is a ValueError
                 detail = " ".join(str(exc).split())
                 raise ValueError(
                     f"theme '{theme.id}': pattern {number} is not a valid spaCy pattern: {detail}"
                 ) from exc
 
-    def find_hits(self, doc: Doc) -> list[RuleHit]:
-        """Theme hits in ``doc``; overlapping hits of one theme collapse to the longest."""
+    def find_hits(
+        self, doc: Doc, themes: Collection[str] | None = None, lexical_only: bool = False
+    ) -> list[RuleHit]:
+        """Theme hits in ``doc``; overlapping hits of one theme collapse to the longest.
+
+        ``themes`` limits the token patterns run to those themes' (phrases always run):
+        the ones ``RuleScreen`` says could match give the hits of running them all.
+        ``lexical_only`` runs only patterns that need no more than the tokenizer, for a
+        Doc from ``nlp.make_doc``.
+        """
         spans: dict[str, set[tuple[int, int]]] = defaultdict(set)
-        for matcher in (self.phrase_matcher_, self.token_matcher_):
+        matchers: list[Any] = [self.phrase_matcher_]
+        matchers += [
+            matcher
+            for (theme_id, lexical), matcher in self.token_matchers_.items()
+            if (themes is None or theme_id in themes) and (lexical or not lexical_only)
+        ]
+        for matcher in matchers:
             for match_id, start, end in matcher(doc):
                 if end > start:
                     spans[doc.vocab.strings[match_id]].add((start, end))

@@ -6,20 +6,39 @@ match or that the classifier already makes candidates. ``RuleScreen`` asks, from
 tokenizer alone, whether a text holds a word that some pattern requires (a ``LEMMA``
 stands for every surface form the rule lemmatizer or the attribute ruler could map to
 it): it says yes wherever ``RuleTagger`` matches, and more often. A sentence it rules
-out has no rule hits, so it needs no parse.
+out has no rule hits, so it needs no parse. It also names the themes that could match,
+so only their patterns run, and says when those patterns need only the tokenizer, so
+their hits can be found before any parse.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
+from pipeline.tag.rules import is_lexical
+
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc
 
     from pipeline.taxonomy import Taxonomy
+
+
+class Possible(NamedTuple):
+    """What the screen says of one text: the themes whose rules could match it, and
+    whether every pattern that could match needs only the tokenizer."""
+
+    themes: frozenset[str]
+    lexical: bool
+
+
+class _Entry(NamedTuple):
+    theme_id: str
+    needs: list[frozenset[str]]
+    lexical: bool
 
 
 class RuleScreen:
@@ -37,37 +56,47 @@ class RuleScreen:
         self.nlp = nlp
         forms = _Forms(nlp)
         stop_words = nlp.Defaults.stop_words
-        self.always_ = False  # a pattern that requires no word: every text could match
-        self.index_: dict[str, list[list[frozenset[str]]]] = {}
+        self.always_: list[_Entry] = []  # patterns that require no word: always possible
+        self.index_: dict[str, list[_Entry]] = {}
         for theme in taxonomy.themes:
             for pattern in theme.patterns:
                 if isinstance(pattern, str):
                     needs = [frozenset([t.lower_]) for t in nlp.make_doc(pattern)]
+                    lexical = True
                 else:
                     needs = _required_words(pattern, forms)
+                    lexical = is_lexical(pattern)
+                entry = _Entry(theme.id, needs, lexical)
                 if not needs:
-                    self.always_ = True
+                    self.always_.append(entry)
                     continue
                 anchor = min(needs, key=lambda words: (len(words & stop_words), len(words)))
                 for word in anchor:
-                    self.index_.setdefault(word, []).append(needs)
+                    self.index_.setdefault(word, []).append(entry)
 
     def hits(self, texts: list[str]) -> np.ndarray:
         """(texts,) booleans: could any theme's rule match this text."""
-        if self.always_:
-            return np.ones(len(texts), dtype=bool)
-        tokenizer: Any = self.nlp.tokenizer  # a spaCy Tokenizer, which has .pipe
-        return np.array(
-            [self._possible({t.lower_ for t in doc}) for doc in tokenizer.pipe(texts)],
-            dtype=bool,
-        )
+        return np.array([bool(found.themes) for found in self.screen(texts)], dtype=bool)
 
-    def _possible(self, words: set[str]) -> bool:
+    def screen(self, texts: list[str]) -> list[Possible]:
+        """For each text, the themes a rule could match, and whether the tokenizer suffices."""
+        tokenizer: Any = self.nlp.tokenizer  # a spaCy Tokenizer, which has .pipe
+        return self.screen_docs(list(tokenizer.pipe(texts)))
+
+    def screen_docs(self, docs: list[Doc]) -> list[Possible]:
+        """``screen`` of texts the tokenizer has already split."""
+        return [self._possible({t.lower_ for t in doc}) for doc in docs]
+
+    def _possible(self, words: set[str]) -> Possible:
+        found = list(self.always_)
         for word in words.intersection(self.index_):
-            for needs in self.index_[word]:
-                if all(not need.isdisjoint(words) for need in needs):
-                    return True
-        return False
+            found += [
+                entry
+                for entry in self.index_[word]
+                if all(not need.isdisjoint(words) for need in entry.needs)
+            ]
+        themes = frozenset(entry.theme_id for entry in found)
+        return Possible(themes, all(entry.lexical for entry in found))
 
 
 def _required_words(pattern: list[dict[str, Any]], forms: _Forms) -> list[frozenset[str]]:
