@@ -1,0 +1,101 @@
+"""`evaluate` and `tune-thresholds`: the tagger against gold labels."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from pipeline.evaluate import format_table
+    from pipeline.goldset import is_sentence_gold
+    from pipeline.run import load_pipeline
+
+    pipeline = load_pipeline()
+    if args.method != "combined":
+        pipeline = with_method(pipeline, args.method)
+    if is_sentence_gold(args.gold):
+        evaluation, described = _evaluate_sentences(args.gold, pipeline, args.errors)
+    else:
+        evaluation, described = _evaluate_documents(args.gold, pipeline)
+    print(
+        f"{described}, model {pipeline.tagger.model_version}, taxonomy {pipeline.taxonomy.version}"
+    )
+    print(format_table(evaluation))
+    return 0
+
+
+def cmd_tune_thresholds(args: argparse.Namespace) -> int:
+    from pipeline.goldset import DEFAULT_DIR
+    from pipeline.run import load_pipeline
+    from pipeline.taxonomy import DEFAULT_PATH
+    from pipeline.thresholds import tune_from_gold
+
+    path = args.taxonomy or DEFAULT_PATH
+    pipeline = load_pipeline(path)
+    gold = args.gold or DEFAULT_DIR / "dev.jsonl"
+    keep = not args.precision_only
+    print(tune_from_gold(path, pipeline.taxonomy, pipeline.tagger, gold, args.write, keep))
+    return 0
+
+
+def with_method(pipeline: Any, method: str) -> Any:
+    """The same pipeline scoring with one component alone."""
+    from dataclasses import replace
+
+    from pipeline.tag.combine import CombineSettings, ThemeTagger
+
+    tagger = pipeline.tagger
+    classifier = None if method == "rules" else tagger.classifier
+    settings = CombineSettings(method=method)
+    return replace(
+        pipeline, tagger=ThemeTagger(pipeline.taxonomy, tagger.nlp, classifier, settings)
+    )
+
+
+def _evaluate_documents(path: Path, pipeline: Any) -> tuple[Any, str]:
+    from pipeline.evaluate import load_gold, score
+    from pipeline.run import process_document
+
+    gold = load_gold(path)
+    results = [process_document(doc.path, pipeline) for doc in _progress(gold, "tagging")]
+    return score(gold, results, pipeline.taxonomy.ids), f"{len(gold)} gold documents"
+
+
+def _evaluate_sentences(path: Path, pipeline: Any, errors: Path | None) -> tuple[Any, str]:
+    from pipeline.goldset import (
+        as_sentences,
+        assertion_confusion,
+        error_report,
+        format_confusion,
+        format_reliability,
+        format_subject_confusion,
+        load_gold_rows,
+        reliability,
+        score_rows,
+        subject_confusion,
+    )
+
+    rows = load_gold_rows(path)
+    tags = pipeline.tagger.tag_sentences(as_sentences(rows))
+    print("Assertions of gold labels against the tagger's counted and review tags:")
+    print(format_confusion(assertion_confusion(rows, tags)) + "\n")
+    print("Subjects of gold labels against the tagger's, where it tagged the theme:")
+    print(format_subject_confusion(subject_confusion(rows, tags)) + "\n")
+    if errors:
+        errors.write_text(error_report(rows, tags, pipeline.taxonomy.ids))
+        print(f"Error report: {errors}")
+    print("Reliability: does a score mean what it says?")
+    print(format_reliability(reliability(rows, tags)) + "\n")
+    docs = len({row.doc for row in rows})
+    return score_rows(
+        rows, tags, pipeline.taxonomy.ids
+    ), f"{len(rows)} gold sentences in {docs} documents"
+
+
+def _progress(items: list[Any], desc: str) -> Any:
+    from tqdm import tqdm
+
+    return tqdm(items, desc=desc, unit="doc", file=sys.stderr, disable=not sys.stderr.isatty())
