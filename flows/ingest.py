@@ -31,6 +31,7 @@ from pipeline.quarantine import needs_quarantine, quarantine
 from pipeline.records import DocumentResult, Status
 from pipeline.settings import MIB, ExtractSettings
 from pipeline.store import Dataset
+from pipeline.tag.embeddings import DEFAULT_ENCODER
 
 FAILED_STATUSES = frozenset({Status.FAILED, Status.TIMEOUT, Status.OOM})
 
@@ -65,18 +66,21 @@ def _extractor(settings: ExtractSettings) -> IsolatedExtractor:
     retry_condition_fn=_retry_on_io,
 )
 def process_document_task(
-    path: str, password: str | None, settings: ExtractSettings
+    path: str, password: str | None, settings: ExtractSettings, encoder: str = DEFAULT_ENCODER
 ) -> DocumentResult:
     with open(path, "rb"):  # an unreadable file raises OSError here, and is retried
         pass
+    pipeline = run.load_pipeline(encoder=encoder)  # once per process (each Dask worker's too)
     return run.process_document(
-        Path(path), run.load_pipeline(), password=password, extractor=_extractor(settings)
+        Path(path), pipeline, password=password, extractor=_extractor(settings)
     )
 
 
 @task(name="retag-document", persist_result=False, cache_policy=NO_CACHE)
-def retag_document_task(document: Any, pages: list[Any], sentences: list[Any]) -> DocumentResult:
-    return run.retag_document(document, pages, sentences, run.load_pipeline())
+def retag_document_task(
+    document: Any, pages: list[Any], sentences: list[Any], encoder: str = DEFAULT_ENCODER
+) -> DocumentResult:
+    return run.retag_document(document, pages, sentences, run.load_pipeline(encoder=encoder))
 
 
 @task(
@@ -111,11 +115,16 @@ def ingest_folder(
     memory_mib: int = 2048,
     ocr: bool = True,
     max_failed_share: float = 0.5,
+    encoder: str = DEFAULT_ENCODER,
 ) -> dict[str, Any]:
-    """Bring the dataset at ``out`` up to date with every PDF under ``folder``."""
+    """Bring the dataset at ``out`` up to date with every PDF under ``folder``.
+
+    ``encoder`` (an ``ENCODER_OPTIONS`` name) picks the sentence encoder and its head;
+    documents tagged with another are re-tagged, since their model version differs.
+    """
     os.umask(0o077)
     settings = ExtractSettings(timeout_s=timeout_s, memory_bytes=memory_mib * MIB, ocr=ocr)
-    versions = run.current_versions()
+    versions = run.current_versions(encoder=encoder)
     with Dataset(Path(out)) as dataset:
         plan = plan_ingest(
             run.find_documents(Path(folder)),
@@ -126,9 +135,11 @@ def ingest_folder(
         )
         retag_inputs = [_retag_input(dataset, doc_id) for doc_id in plan.retag]
     if plan.extract or plan.retag:
-        run.load_pipeline()  # load the models once, before any task needs them
-    futures = [process_document_task.submit(f.path, password, settings) for f in plan.extract]
-    futures += [retag_document_task.submit(*inputs) for inputs in retag_inputs]
+        run.load_pipeline(encoder=encoder)  # load (or build) the models before any task
+    futures = [
+        process_document_task.submit(f.path, password, settings, encoder) for f in plan.extract
+    ]
+    futures += [retag_document_task.submit(*inputs, encoder) for inputs in retag_inputs]
     sources = {f.document_id: f.path for f in plan.extract}
     results = []
     for future in tqdm(as_completed(futures), total=len(futures), desc="ingest", unit="doc"):

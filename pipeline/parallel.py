@@ -44,6 +44,10 @@ def process_documents(
     rest wait, and memory stays bounded for an archive of any size.
     """
     settings = settings or WorkerSettings()
+    if settings.encoder == "static":  # built here once, not by every worker at the same time
+        from pipeline.tag.static import load_static_vectors
+
+        load_static_vectors()
     pending = iter(paths)
     context = multiprocessing.get_context("spawn")  # no forked copies of loaded models
     with ProcessPoolExecutor(

@@ -31,10 +31,10 @@ from pipeline.segment import segment_pages
 from pipeline.tag.combine import ThemeTagger
 from pipeline.tag.embeddings import (
     DEFAULT_ENCODER,
-    DEFAULT_HEAD_DIR,
     EmbeddingClassifier,
     ThemeHead,
     encoder_name,
+    head_dir_for,
     make_encoder,
     model_version,
 )
@@ -59,16 +59,17 @@ class Pipeline:
 @lru_cache(maxsize=4)
 def load_pipeline(
     taxonomy_path: Path = DEFAULT_PATH,
-    head_dir: Path = DEFAULT_HEAD_DIR,
+    head_dir: Path | None = None,
     encoder: str = DEFAULT_ENCODER,
 ) -> Pipeline:
     """Load the taxonomy, spaCy and the embedding classifier once per process.
 
-    ``encoder`` names the sentence encoder (``ENCODER_OPTIONS``). A head trained on
-    another encoder's vectors still loads, with a warning, and its documents record the
-    encoder in their model version.
+    ``encoder`` names the sentence encoder (``ENCODER_OPTIONS``); ``head_dir`` defaults to
+    the head trained for it. A head trained on another encoder's vectors still loads, with
+    a warning, and its documents record the encoder in their model version.
     """
     taxonomy = load_taxonomy(taxonomy_path)
+    head_dir = head_dir or head_dir_for(encoder)
     head = ThemeHead.load(head_dir)
     if head.meta.get("encoder") != encoder_name(encoder):
         log.warning(
@@ -102,12 +103,13 @@ class Versions:
 
 def current_versions(
     taxonomy_path: Path = DEFAULT_PATH,
-    head_dir: Path = DEFAULT_HEAD_DIR,
+    head_dir: Path | None = None,
     encoder: str = DEFAULT_ENCODER,
 ) -> Versions:
     """The versions ``load_pipeline`` would stamp, without loading spaCy or the encoder."""
     taxonomy = load_taxonomy(taxonomy_path)
-    model = model_version(ThemeHead.load(head_dir), encoder_name(encoder))
+    head = ThemeHead.load(head_dir or head_dir_for(encoder))
+    model = model_version(head, encoder_name(encoder))
     return Versions(PIPELINE_VERSION, taxonomy.version, model)
 
 

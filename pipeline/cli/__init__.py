@@ -16,6 +16,7 @@ from pathlib import Path
 from pipeline.cli.research import cmd_discover, cmd_report, cmd_summarise
 from pipeline.cli.scoring import cmd_evaluate, cmd_tune_thresholds
 from pipeline.cli.tagging import cmd_ingest, cmd_tag, cmd_train
+from pipeline.tag.embeddings import DEFAULT_ENCODER, ENCODER_OPTIONS
 
 # Set before any model library is imported: nothing may reach the network at run time.
 OFFLINE_ENV = {
@@ -56,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument(
         "--max-failed-share", type=float, default=0.5, help="fail the run above this share"
     )
+    _add_encoder(ingest)
     ingest.set_defaults(command=cmd_ingest)
 
     tag = commands.add_parser("tag", help="tag PDF or .txt files and print the themes")
@@ -82,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DATASET",
         help="add the reviewer decisions of a dataset to the training data",
     )
+    _add_encoder(train, "the encoder to train the head for; its default --out is that one's head")
     train.set_defaults(command=cmd_train)
 
     evaluate = commands.add_parser("evaluate", help="score the tagger against gold labels")
@@ -95,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument(
         "--errors", type=Path, help="write a Markdown report of false positives and negatives"
     )
+    _add_encoder(evaluate)
     evaluate.set_defaults(command=cmd_evaluate)
 
     tune = commands.add_parser(
@@ -131,3 +135,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     discover.set_defaults(command=cmd_discover)
     return parser
+
+
+def _add_encoder(command: argparse.ArgumentParser, help: str | None = None) -> None:
+    command.add_argument(
+        "--encoder",
+        choices=ENCODER_OPTIONS,
+        default=DEFAULT_ENCODER,
+        help=help or "sentence encoder, with the head trained for it (default %(default)s)",
+    )

@@ -13,7 +13,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from pipeline.goldset import is_sentence_gold
     from pipeline.run import load_pipeline
 
-    pipeline = load_pipeline()
+    pipeline = load_pipeline(encoder=args.encoder)
     if args.method != "combined":
         pipeline = with_method(pipeline, args.method)
     if is_sentence_gold(args.gold):

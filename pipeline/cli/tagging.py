@@ -22,6 +22,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         memory_mib=args.memory_mib,
         ocr=args.ocr,
         max_failed_share=args.max_failed_share,
+        encoder=args.encoder,
     )
     print(format_summary(summary))
     return 0
@@ -91,7 +92,7 @@ def tag_record(
 def cmd_train(args: argparse.Namespace) -> int:
     from pipeline.goldset import DEFAULT_DIR, load_gold_rows
     from pipeline.nlp import load_nlp
-    from pipeline.tag.embeddings import DEFAULT_ENCODER, DEFAULT_HEAD_DIR, make_encoder
+    from pipeline.tag.embeddings import head_dir_for, make_encoder
     from pipeline.tag.rules import RuleTagger
     from pipeline.taxonomy import DEFAULT_PATH, load_taxonomy
     from pipeline.train import train_head
@@ -99,19 +100,20 @@ def cmd_train(args: argparse.Namespace) -> int:
     taxonomy = load_taxonomy(args.taxonomy or DEFAULT_PATH)
     gold_dir = args.gold.parent if args.gold else DEFAULT_DIR
     gold = load_gold_rows(args.gold or DEFAULT_DIR / "train.jsonl")
-    out = args.out or DEFAULT_HEAD_DIR
+    out = args.out or head_dir_for(args.encoder)
     reviewed = _reviewed(args.with_reviews, gold_dir) if args.with_reviews else []
     if args.with_reviews:
         print(f"{len(reviewed)} reviewer decisions from {args.with_reviews}")
-        print(f"dev before: {_dev_scores(taxonomy, DEFAULT_HEAD_DIR, gold_dir)}")
+        before = _dev_scores(taxonomy, head_dir_for(args.encoder), gold_dir, args.encoder)
+        print(f"dev before: {before}")
     rules = RuleTagger(taxonomy, load_nlp())
-    encoder = make_encoder(DEFAULT_ENCODER)  # the encoder inference uses: the head fits its vectors
+    encoder = make_encoder(args.encoder)  # the encoder inference uses: the head fits its vectors
     head = train_head(taxonomy, encoder, rules, gold, out, args.context_weight, reviewed)
     print(f"Trained {head.version} on {head.meta['training_sentences']} sentences -> {out}")
     for theme_id, row in head.meta["cv_scores"].items():
         print(f"  {theme_id:28} cross-validated F1 {row['cv_f1']:.3f} (C={row['C']:g})")
     if args.with_reviews:
-        print(f"dev after:  {_dev_scores(taxonomy, out, gold_dir)}")
+        print(f"dev after:  {_dev_scores(taxonomy, out, gold_dir, args.encoder)}")
     return 0
 
 
@@ -126,7 +128,7 @@ def _reviewed(dataset: Path, gold_dir: Path) -> list[tuple[str, str, bool]]:
     return [example for example in reviewed_examples(dataset) if example[0] not in held_out]
 
 
-def _dev_scores(taxonomy: Any, head_dir: Path, gold_dir: Path) -> str:
+def _dev_scores(taxonomy: Any, head_dir: Path, gold_dir: Path, encoder: str) -> str:
     """Macro-F1 of a head on the dev split, document and sentence level."""
     from pipeline.goldset import as_sentences, load_gold_rows, score_rows
     from pipeline.nlp import load_nlp
@@ -134,7 +136,7 @@ def _dev_scores(taxonomy: Any, head_dir: Path, gold_dir: Path) -> str:
     from pipeline.tag.embeddings import EmbeddingClassifier, ThemeHead, make_encoder
 
     head = ThemeHead.load(head_dir)
-    tagger = ThemeTagger(taxonomy, load_nlp(), EmbeddingClassifier(make_encoder(), head))
+    tagger = ThemeTagger(taxonomy, load_nlp(), EmbeddingClassifier(make_encoder(encoder), head))
     rows = load_gold_rows(gold_dir / "dev.jsonl")
     evaluation = score_rows(rows, tagger.tag_sentences(as_sentences(rows)), taxonomy.ids)
     return (

@@ -17,9 +17,13 @@ from typing import Any, Protocol
 import numpy as np
 
 ENCODER_NAME = "sentence-transformers/all-MiniLM-L6-v2"
-DEFAULT_HEAD_DIR = Path(__file__).resolve().parents[2] / "models" / "theme_head"
-ENCODER_OPTIONS = ("minilm", "minilm-int8")
+MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
+DEFAULT_HEAD_DIR = MODELS_DIR / "theme_head"
+ENCODER_OPTIONS = ("minilm", "minilm-int8", "static")
 DEFAULT_ENCODER = "minilm-int8"  # measured: 3.5x the float speed, document F1 kept
+STATIC_NAME = f"{ENCODER_NAME}+static256"
+# the head each encoder's vectors were trained for; the MiniLM options share one
+HEAD_DIRS = {"static": MODELS_DIR / "theme_head_static"}
 
 
 class Encoder(Protocol):
@@ -80,16 +84,28 @@ def _read_minilm() -> Any:
     return SentenceTransformer(str(path), device="cpu", local_files_only=True)
 
 
-def make_encoder(option: str = DEFAULT_ENCODER) -> MiniLMEncoder:
-    """The sentence encoder named by ``option``: "minilm" (float) or "minilm-int8"."""
+def make_encoder(option: str = DEFAULT_ENCODER) -> Encoder:
+    """The sentence encoder named by ``option``: "minilm" (float), "minilm-int8" or "static"."""
     _check_option(option)
+    if option == "static":
+        from pipeline.tag.static import load_static_encoder
+
+        return load_static_encoder()
     return MiniLMEncoder(quantized=option == "minilm-int8")
 
 
 def encoder_name(option: str = DEFAULT_ENCODER) -> str:
     """The ``name`` of the encoder ``option`` names, without loading it."""
     _check_option(option)
+    if option == "static":
+        return STATIC_NAME
     return f"{ENCODER_NAME}+int8" if option == "minilm-int8" else ENCODER_NAME
+
+
+def head_dir_for(option: str = DEFAULT_ENCODER) -> Path:
+    """The folder of the head trained for encoder ``option``."""
+    _check_option(option)
+    return HEAD_DIRS.get(option, DEFAULT_HEAD_DIR)
 
 
 def _check_option(option: str) -> None:
