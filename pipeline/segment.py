@@ -74,7 +74,7 @@ _NUMBERING = re.compile(
 MAX_HEADING_WORDS = 10
 _LETTER = re.compile(r"[A-Za-z]")
 # Parsing long paragraphs is what spaCy's sentence boundaries need; the rest is not.
-_SEGMENT_DISABLE = ("tagger", "attribute_ruler", "lemmatizer", "ner")
+_SEGMENT_DISABLE = ("tagger", "attribute_ruler", "lemmatizer", "scr_morphology", "ner")
 
 
 def section_of_heading(text: str) -> Section | None:

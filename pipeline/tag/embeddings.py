@@ -24,6 +24,9 @@ DEFAULT_ENCODER = "minilm-int8"  # measured: 3.5x the float speed, document F1 k
 STATIC_NAME = f"{ENCODER_NAME}+static256"
 # the head each encoder's vectors were trained for; the MiniLM options share one
 HEAD_DIRS = {"static": MODELS_DIR / "theme_head_static"}
+# Sentences per forward pass. Batches are length-sorted; smaller ones pad less: on one
+# core, 16 gave 420 sentences/s (int8) against 370 at 64, and 107 against 98 (float).
+BATCH_SIZE = 16
 
 
 class Encoder(Protocol):
@@ -44,7 +47,7 @@ class MiniLMEncoder:
 
     def __init__(
         self,
-        batch_size: int = 64,
+        batch_size: int = BATCH_SIZE,
         model: Any = None,
         name: str = ENCODER_NAME,
         quantized: bool = False,
