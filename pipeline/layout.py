@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import math
 import statistics
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from itertools import groupby, pairwise
+from operator import attrgetter
 
 import numpy as np
 
@@ -32,6 +34,7 @@ MIN_GUTTER_LINES = 8  # ...or beside this many lines (columns under a figure)
 MIN_GUTTER_ROWS = 3  # rows with text on both sides of a gutter, at the least
 MIN_GUTTER_EMS = 0.6  # narrower clear bands are chance alignments of word gaps
 SEGMENT_GAP_EMS = 2.0  # a wider gap inside a row splits it (form fields, header + page number)
+MAX_GRID_CELLS = 1_000_000  # rows times page width taken at once when finding gutters
 JOIN_GAP_EMS = 0.1  # pieces of one word split by a font change nearly touch
 
 Gutter = tuple[float, float]
@@ -109,19 +112,18 @@ def lines_in_reading_order(words: Sequence[Word], width: float) -> list[Line]:
 def group_rows(words: Sequence[Word]) -> list[list[Word]]:
     """Words that share a baseline band, top to bottom, each row left to right."""
     rows: list[list[Word]] = []
-    anchor: Word | None = None
-    for word in sorted(words, key=lambda w: (w.top, w.x0)):
-        if anchor is not None and _same_row(anchor, word):
-            rows[-1].append(word)  # the anchor stays: a taller word must not chain rows
+    row: list[Word] = []
+    top = bottom = middle = math.nan  # the anchor's: the row's first word
+    for word in sorted(words, key=attrgetter("top", "x0")):
+        # Either centre inside the other's box: superscripts join their line.
+        centre = (word.top + word.bottom) / 2
+        if top <= centre <= bottom or word.top <= middle <= word.bottom:
+            row.append(word)  # the anchor stays: a taller word must not chain rows
         else:
-            rows.append([word])
-            anchor = word
-    return [sorted(row, key=lambda w: w.x0) for row in rows]
-
-
-def _same_row(a: Word, b: Word) -> bool:
-    # Either centre inside the other's box: superscripts join their line.
-    return a.top <= b.middle <= a.bottom or b.top <= a.middle <= b.bottom
+            row = [word]
+            rows.append(row)
+            top, bottom, middle = word.top, word.bottom, word.middle
+    return [sorted(row, key=attrgetter("x0")) for row in rows]
 
 
 def find_gutters(rows: Sequence[Sequence[Word]], width: float) -> list[Gutter]:
@@ -158,24 +160,46 @@ def _clear_runs(rows: Sequence[Sequence[Word]], width: float) -> tuple[np.ndarra
     first_top = np.full(size, np.nan)
     lefts = np.zeros(size, dtype=int)
     rights = np.zeros(size, dtype=int)
-    xs = np.arange(size)
-    for row in rows:
-        covered = np.zeros(size, dtype=bool)
-        for w in row:
-            covered[max(0, int(w.x0)) : max(0, math.ceil(w.x1)) + 1] = True
-        first_top[covered] = np.nan
-        lefts[covered] = 0
-        rights[covered] = 0
-        left, right = ~covered & (xs > row[0].x0), ~covered & (xs < row[-1].x1)
-        first_top[(left | right) & np.isnan(first_top)] = row[0].top
-        lefts[left] += 1
-        rights[right] += 1
-        sides = np.minimum(lefts, rights)
-        grown = (left | right) & (sides >= MIN_GUTTER_ROWS)
-        bottom = max(w.bottom for w in row)
-        best[grown] = np.maximum(best[grown], bottom - first_top[grown])
-        best_rows[grown] = np.maximum(best_rows[grown], sides[grown])
+    step = max(1, MAX_GRID_CELLS // size)
+    for first in range(0, len(rows), step):  # a block of rows at once, in bounded memory
+        block = rows[first : first + step]
+        uncovered = ~_covered(block, size)
+        xs = np.arange(size)
+        lefts_of = uncovered & (xs > np.array([row[0].x0 for row in block])[:, None])
+        rights_of = uncovered & (xs < np.array([row[-1].x1 for row in block])[:, None])
+        for row, clear, left, right in zip(block, uncovered, lefts_of, rights_of, strict=True):
+            either = left | right
+            lefts *= clear  # a word at x ends the run there
+            lefts += left
+            rights *= clear
+            rights += right
+            np.copyto(first_top, np.nan, where=~clear)
+            np.copyto(first_top, row[0].top, where=either & np.isnan(first_top))
+            sides = np.minimum(lefts, rights)
+            grown = either & (sides >= MIN_GUTTER_ROWS)
+            if grown.any():
+                bottom = max(w.bottom for w in row)
+                np.copyto(best, np.maximum(best, bottom - first_top), where=grown)
+                np.maximum(best_rows, np.where(grown, sides, 0), out=best_rows)
     return best, best_rows
+
+
+def _covered(rows: Sequence[Sequence[Word]], size: int) -> np.ndarray:
+    """Which whole x in ``range(size)`` each row's words cover: [int(x0), ceil(x1)] each."""
+    x0 = np.array([w.x0 for row in rows for w in row])
+    x1 = np.array([w.x1 for row in rows for w in row])
+    if not (np.isfinite(x0).all() and np.isfinite(x1).all()):
+        for row in rows:  # int() and ceil() raise on these as they always did
+            for w in row:
+                int(w.x0), math.ceil(w.x1)
+    number = np.repeat(np.arange(len(rows)), [len(row) for row in rows])
+    start = np.minimum(np.maximum(0.0, np.trunc(x0)), size).astype(np.int64)
+    end = np.minimum(np.maximum(0.0, np.ceil(x1)) + 1, size).astype(np.int64)
+    inside = start < end
+    edges = np.zeros((len(rows), size + 1), dtype=np.int32)
+    np.add.at(edges, (number[inside], start[inside]), 1)
+    np.add.at(edges, (number[inside], end[inside]), -1)
+    return np.cumsum(edges[:, :size], axis=1) > 0
 
 
 def _core(reach: np.ndarray, a: float, b: float) -> Gutter:
@@ -219,9 +243,17 @@ def _crosses(row: Sequence[Word], gutters: Sequence[Gutter]) -> bool:
 def _column_lines(rows: list[list[Word]], gutters: Sequence[Gutter], block: int) -> list[Line]:
     """Lines of a block of rows, the left column top to bottom, then the next."""
     columns: list[list[list[Word]]] = [[] for _ in range(len(gutters) + 1)]
+    middles = [(a + b) / 2 for a, b in gutters]
+    ordered = middles == sorted(middles)  # gutters come left to right: bisect finds the column
     for row in rows:
-        for index, column in enumerate(columns):
-            part = [w for w in row if _column_of(w, gutters) == index]
+        parts: list[list[Word]] = [[] for _ in columns]
+        for word in row:
+            centre = (word.x0 + word.x1) / 2
+            if ordered:
+                parts[bisect_left(middles, centre)].append(word)
+            else:
+                parts[sum(centre > middle for middle in middles)].append(word)
+        for column, part in zip(columns, parts, strict=True):
             if part:
                 column.append(part)
     return [
@@ -232,35 +264,41 @@ def _column_lines(rows: list[list[Word]], gutters: Sequence[Gutter], block: int)
     ]
 
 
-def _column_of(word: Word, gutters: Sequence[Gutter]) -> int:
-    centre = (word.x0 + word.x1) / 2
-    return sum(centre > (a + b) / 2 for a, b in gutters)
-
-
 def _segments(row: Sequence[Word], flow: tuple[int, int]) -> list[Line]:
     """Split a row at wide gaps, so a running header and its page number part."""
-    pieces: list[list[Word]] = [[row[0]]]
+    piece = [row[0]]
+    pieces = [piece]
     for prev, word in pairwise(row):
-        if word.x0 - prev.x1 > SEGMENT_GAP_EMS * max(prev.size, word.size):
-            pieces.append([])
-        pieces[-1].append(word)
+        larger = word.size if word.size > prev.size else prev.size  # as max(prev, word)
+        if word.x0 - prev.x1 > SEGMENT_GAP_EMS * larger:
+            piece = []
+            pieces.append(piece)
+        piece.append(word)
     return [make_line(piece, flow) for piece in pieces]
 
 
 def make_line(words: Sequence[Word], flow: tuple[int, int]) -> Line:
     """One line from words left to right; pieces that touch join without a space."""
-    text = words[0].text
+    parts = [words[0].text]
     for prev, word in pairwise(words):
-        gap = word.x0 - prev.x1
-        text += ("" if gap < JOIN_GAP_EMS * prev.size else " ") + word.text
-    letters = [w for w in words if any(c.isalpha() for c in w.text)] or list(words)
+        if not word.x0 - prev.x1 < JOIN_GAP_EMS * prev.size:  # not >=: a NaN gap is a space
+            parts.append(" ")
+        parts.append(word.text)
+    letters = [w for w in words if any(map(str.isalpha, w.text))] or list(words)
     return Line(
-        text=text.translate(LIGATURES),
+        text="".join(parts).translate(LIGATURES),
         x0=words[0].x0,
-        x1=max(w.x1 for w in words),
-        top=min(w.top for w in words),
-        bottom=max(w.bottom for w in words),
-        size=max(letters, key=lambda w: len(w.text)).size,
+        x1=max(map(_X1, words)),
+        top=min(map(_TOP, words)),
+        bottom=max(map(_BOTTOM, words)),
+        size=max(letters, key=_text_length).size,
         bold=all(w.bold for w in letters),
         flow=flow,
     )
+
+
+_X1, _TOP, _BOTTOM = attrgetter("x1"), attrgetter("top"), attrgetter("bottom")
+
+
+def _text_length(word: Word) -> int:
+    return len(word.text)

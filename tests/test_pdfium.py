@@ -6,17 +6,21 @@ page's cleaned text is at least 0.999 similar (difflib ratio) between the two en
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import signal
 from difflib import SequenceMatcher
 from functools import cache
-from itertools import pairwise
+from itertools import groupby, pairwise
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 
-from pipeline.chars import Char, dedupe
+from pipeline import layout, pdfium
+from pipeline.chars import Char, dedupe, words_of
 from pipeline.extract import ExtractionError, extract_document, extract_pages
 from pipeline.isolate import (
     CRASH_REREAD,
@@ -158,6 +162,107 @@ def test_overprinted_copies_are_dropped_and_order_kept() -> None:
     assert [c.text for c in dedupe(chars)] == ["A", "B"]
     distinct = [_char("A", 10), _char("A", 30), _char("A", 10, 120)]
     assert dedupe(distinct) == distinct
+
+
+def test_like_chars_chained_apart_are_all_kept_as_before() -> None:
+    # Clustered by top, A and its copy 3 pt lower chain into one row through the other
+    # A's; the 1 pt pre-check sees no close pair, so every char stays, as it always has.
+    chars = [_char("A", 10), _char("A", 40, 101), _char("A", 50, 102), _char("A", 10.5, 103)]
+    assert dedupe(chars) == chars
+
+
+def _reference_words(chars: list[Char]) -> list[tuple[Word, str]]:
+    """The per-character word split ``words_of`` replaced, kept here as its oracle."""
+    along = {"ltr": lambda c: c.x0, "ttb": lambda c: c.top, "btt": lambda c: -c.bottom}
+    words: list[tuple[Word, str]] = []
+    for (direction, _, _), run in groupby(chars, key=lambda c: (c.direction, c.size, c.font)):
+        run = list(run)
+        across = (lambda c: c.top) if direction == "ltr" else (lambda c: c.x0)
+        rows: list[list[Char]] = []
+        for c in sorted(run, key=across):  # clusters of sorted values within 3 pt
+            if rows and across(c) <= across(rows[-1][-1]) + 3.0:
+                rows[-1].append(c)
+            else:
+                rows.append([c])
+        for row in rows:
+            word: list[Char] = []
+            for c in sorted(row, key=lambda c: (along[direction](c), chars.index(c))):
+                if c.text.isspace():
+                    words += [_reference_word(word, direction)] if word else []
+                    word = []
+                    continue
+                if word and _reference_break(word[-1], c, direction):
+                    words.append(_reference_word(word, direction))
+                    word = []
+                word.append(c)
+            words += [_reference_word(word, direction)] if word else []
+    return words
+
+
+def _reference_break(prev: Char, char: Char, direction: str) -> bool:
+    if direction == "ltr":
+        a, b, c, drift = prev.x0, prev.x1, char.x0, char.top - prev.top
+    elif direction == "ttb":
+        a, b, c, drift = prev.top, prev.bottom, char.top, char.x0 - prev.x0
+    else:
+        a, b, c, drift = -prev.bottom, -prev.top, -char.bottom, char.x0 - prev.x0
+    return c < a or c > b + 0.15 * prev.size or abs(drift) > 3.0
+
+
+def _reference_word(chars: list[Char], direction: str) -> tuple[Word, str]:
+    text = "".join(c.text for c in chars).replace("\ufb01", "fi")
+    box = (min(c.x0 for c in chars), max(c.x1 for c in chars))
+    rows = (min(c.top for c in chars), max(c.bottom for c in chars))
+    bold = "bold" in chars[0].font.lower()
+    return Word(text, *box, *rows, chars[0].size, bold), direction
+
+
+def _line_of(text: str, x0: float, top: float, **style: Any) -> list[Char]:
+    step = style.pop("step", 6.0)
+    base = {"size": 10.0, "font": "Helvetica", "direction": "ltr", **style}
+    return [
+        Char(t, x0 + i * step, x0 + i * step + 5.5, top, top + 10.0, **base)
+        for i, t in enumerate(text)
+    ]
+
+
+def test_vectorised_words_match_the_per_character_split() -> None:
+    chars = (
+        _line_of("Two lines", 72, 100)
+        + _line_of("in one run", 72, 112)  # same font: one run, clustered into two lines
+        + _line_of("\ufb01ne", 140, 101.5, font="Helvetica-Bold")  # a ligature, bold
+        + _line_of("gap  here", 72, 130, step=8.0)  # 2.5 pt gaps split every letter
+        + _line_of("up", 20, 300, direction="btt")
+        + _line_of("dn", 590, 300, direction="ttb")
+        + _line_of("ba", 300, 200)[::-1]  # drawn right to left: sorted back along the line
+    )
+    chars = [c._replace(top=c.top + (i % 3) * 1.2) for i, c in enumerate(chars)]  # jitter
+    assert words_of(chars) == _reference_words(chars)
+    assert [w.text for w, _ in words_of(chars)][:6] == ["Two", "lines", "in", "one", "run", "fine"]
+
+
+def test_char_codes_become_text_with_pdfium_markers_and_surrogates() -> None:
+    codes = np.array([ord("H"), pdfium.HYPHEN_CODE, 0, 0xD83D, 0x1F600], dtype=np.int64)
+    assert pdfium._text(codes) == "H-\ufffd\ud83d\U0001f600"  # a lone surrogate kept, as chr
+    with pytest.raises(ValueError):
+        pdfium._text(np.array([0x110000], dtype=np.int64))
+
+
+def test_covered_columns_match_slicing_each_word() -> None:
+    row = [
+        Word("a", -5.5, 3.2, 0, 10, 10, False),  # starts left of the page
+        Word("b", 7.0, 7.0, 0, 10, 10, False),
+        Word("c", 58.9, 80.0, 0, 10, 10, False),  # runs past the page's right edge
+    ]
+    rows = [row, row[1:2]]
+    expected = np.zeros((2, 61), dtype=bool)
+    for number, words in enumerate(rows):
+        for w in words:
+            expected[number, max(0, int(w.x0)) : max(0, math.ceil(w.x1)) + 1] = True
+    assert np.array_equal(layout._covered(rows, 61), expected)
+    assert np.flatnonzero(expected[1]).tolist() == [7]  # a word of no width covers its x
+    with pytest.raises(ValueError):
+        layout._covered([[Word("n", math.nan, 1.0, 0, 10, 10, False)]], 61)
 
 
 def _page(**doubts: int | bool) -> PdfiumPage:
