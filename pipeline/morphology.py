@@ -42,12 +42,23 @@ class CachedMorphology:
         self.vocab = ruler.vocab
         self.single_: list[tuple[int, dict[str, Any], dict[int, Any]]] = []
         self.multi_ = Matcher(ruler.vocab)
+        lowers: set[str] | None = set()
+        self.regexes_: list[re.Pattern[str]] = []
         for rule, (attrs, index) in enumerate(zip(ruler.attrs, ruler.indices, strict=True)):
             for pattern in ruler.matcher.get(str(rule))[1]:
                 if len(pattern) == 1 and index in (0, -1):
                     self.single_.append((rule, _checks(pattern[0]), attrs))
+                    condition = pattern[0].get("LOWER")
+                    if isinstance(condition, dict) and set(condition) == {"REGEX"}:
+                        self.regexes_.append(re.compile(condition["REGEX"]))
+                        continue
+                    named = _named_values(condition)
+                    lowers = None if lowers is None or named is None else lowers | named
                 else:
                     self.multi_.add(str(rule), [pattern])
+        # A word no single-token rule names shares its cache entry with every such word.
+        self.lowers_ = lowers
+        self.lower_keys_: dict[int, int] = {}
         self.multi_index_ = dict(enumerate(ruler.indices))
         self.multi_attrs_ = dict(enumerate(ruler.attrs))
         self.attrs_: dict[_TokenKey, list[tuple[int, dict[int, Any]]]] = {}
@@ -55,9 +66,12 @@ class CachedMorphology:
 
     def __call__(self, doc: Doc) -> Doc:
         extra = self._multi_token_rules(doc) if len(self.multi_) else {}
-        overwrite = self.lemmatizer.overwrite
+        overwrite, lower_keys = self.lemmatizer.overwrite, self.lower_keys_
         for token in doc:
-            key = (token.tag, token.lower, token.dep, token.is_space)
+            lower = lower_keys.get(token.lower)
+            if lower is None:
+                lower = lower_keys[token.lower] = self._lower_key(token)
+            key = (token.tag, lower, token.dep, token.is_space)
             rules = self.attrs_.get(key)
             if rules is None:
                 rules = self.attrs_[key] = self._matching_rules(token)
@@ -72,6 +86,13 @@ class CachedMorphology:
     def pipe(self, docs: Any, batch_size: int = 128) -> Any:
         for doc in docs:
             yield self(doc)
+
+    def _lower_key(self, token: Token) -> int:
+        """The token's lowercase form if some single-token rule can match it, else 0."""
+        text = token.lower_
+        if self.lowers_ is None or text in self.lowers_:
+            return token.lower
+        return token.lower if any(regex.search(text) for regex in self.regexes_) else 0
 
     def _matching_rules(self, token: Token) -> list[tuple[int, dict[int, Any]]]:
         values = {name: getattr(token, attr) for name, attr in _KEYS.items()}
@@ -130,6 +151,17 @@ def _checks(pattern: dict[str, Any]) -> dict[str, Any]:
             raise UnsupportedPattern(f"attribute {attribute!r}")
         checks[attribute] = _predicate(condition)
     return checks
+
+
+def _named_values(condition: Any) -> set[str] | None:
+    """The words a LOWER condition can match: none if absent, None if open-ended."""
+    if condition is None:
+        return set()
+    if isinstance(condition, str):
+        return {condition}
+    if isinstance(condition, dict) and set(condition) == {"IN"}:
+        return set(condition["IN"])
+    return None
 
 
 def _predicate(condition: Any) -> Any:

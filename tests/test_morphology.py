@@ -20,6 +20,7 @@ EDGE_CASES = [
     "The health visitor   noted\n\nthe bruise.",
     "I can't, won't and shan't, he told the social worker.",
     "Mum's partner's drinking was not known to the GP.",
+    "He said there was nothin' wrong and nuthin' to add.",
 ]
 
 

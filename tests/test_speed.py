@@ -125,6 +125,28 @@ def test_int8_encoder_stays_close_to_the_float_encoder():
     assert np.allclose(np.linalg.norm(fast, axis=1), 1.0, atol=1e-4)
 
 
+def test_same_length_batches_cover_every_row_once_and_never_mix_lengths():
+    from pipeline.tag.embeddings import same_length_batches
+
+    lengths = [5, 9, 5, 7, 5, 9, 5]
+    batches = same_length_batches(lengths, 3)
+    assert batches == [[0, 2, 4], [6], [3], [1, 5]]
+    assert same_length_batches([], 32) == []
+
+
+def test_unpadded_batches_give_sentence_transformers_vectors():
+    """The float encoder's own batching against sentence-transformers' padded one."""
+    from pipeline.tag.embeddings import MiniLMEncoder
+
+    texts = [row.text for row in load_gold_rows(SAMPLES / "gold_sentences" / "dev.jsonl")][:120]
+    encoder = MiniLMEncoder()
+    ours = encoder.encode(texts)
+    theirs = encoder._model.encode(texts, batch_size=64, normalize_embeddings=True)
+    assert len({len(text.split()) for text in texts}) > 10  # many lengths, many batches
+    assert np.allclose(ours, theirs, atol=2e-5)
+    assert encoder.encode([]).shape == (0, 384)
+
+
 def test_unknown_encoder_option_is_refused():
     from pipeline.tag.embeddings import make_encoder
 

@@ -24,9 +24,10 @@ DEFAULT_ENCODER = "minilm-int8"  # measured: 3.5x the float speed, document F1 k
 STATIC_NAME = f"{ENCODER_NAME}+static256"
 # the head each encoder's vectors were trained for; the MiniLM options share one
 HEAD_DIRS = {"static": MODELS_DIR / "theme_head_static"}
-# Sentences per forward pass. Batches are length-sorted; smaller ones pad less: on one
-# core, 16 gave 420 sentences/s (int8) against 370 at 64, and 107 against 98 (float).
-BATCH_SIZE = 16
+# Sentences per forward pass, all of one token length so that nothing is padded: on one
+# core, int8 MiniLM encodes 465 sentences/s so, against 410 in sentence-transformers'
+# length-sorted batches of 16 and 370 in its default-sized ones.
+BATCH_SIZE = 32
 
 
 class Encoder(Protocol):
@@ -61,12 +62,62 @@ class MiniLMEncoder:
         self._model = model
 
     def encode(self, texts: list[str]) -> np.ndarray:
+        """L2-normalised vectors, in batches of texts of one token length: no padding.
+
+        With no padding, mean pooling is a plain mean, so a mean-pooled BERT runs without
+        sentence-transformers' module chain (10% faster, same vectors); any other model
+        goes through it.
+        """
+        import torch
+
         if not texts:
-            return np.zeros((0, self._model.get_sentence_embedding_dimension() or 384))
-        vectors = self._model.encode(
-            texts, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
-        )
-        return np.asarray(vectors, dtype=np.float32)
+            return np.zeros((0, _dimension(self._model)), dtype=np.float32)
+        tokenizer = self._model.tokenizer
+        token_ids = tokenizer(texts, truncation=True, max_length=self._model.max_seq_length)
+        lengths = [len(ids) for ids in token_ids["input_ids"]]
+        bert = _mean_pooled_bert(self._model)
+        vectors = np.zeros((len(texts), _dimension(self._model)), dtype=np.float32)
+        with torch.inference_mode():
+            for rows in same_length_batches(lengths, self.batch_size):
+                if bert is not None:
+                    ids = torch.tensor([token_ids["input_ids"][row] for row in rows])
+                    hidden = bert(input_ids=ids, attention_mask=torch.ones_like(ids))
+                    pooled = hidden.last_hidden_state.mean(dim=1)
+                else:
+                    features = self._model.tokenize([texts[row] for row in rows])
+                    pooled = self._model(features)["sentence_embedding"]
+                vectors[rows] = torch.nn.functional.normalize(pooled, dim=1).numpy()
+        return vectors
+
+
+def _dimension(model: Any) -> int:
+    """Size of ``model``'s sentence vectors (the method's name changed in v6)."""
+    method = getattr(model, "get_embedding_dimension", None)
+    method = method or model.get_sentence_embedding_dimension
+    return int(method() or 384)
+
+
+def _mean_pooled_bert(model: Any) -> Any:
+    """The BERT inside ``model`` where it is BERT, mean pooling and normalising; else None."""
+    modules = list(model)
+    if [type(module).__name__ for module in modules] != ["Transformer", "Pooling", "Normalize"]:
+        return None
+    if getattr(modules[1], "pooling_mode", None) != "mean":
+        return None
+    bert = modules[0].auto_model
+    return bert if bert.config.model_type == "bert" else None
+
+
+def same_length_batches(lengths: list[int], size: int) -> list[list[int]]:
+    """Row indices grouped by length, shortest first, in batches of at most ``size``."""
+    by_length: dict[int, list[int]] = {}
+    for row, length in enumerate(lengths):
+        by_length.setdefault(length, []).append(row)
+    return [
+        rows[start : start + size]
+        for _, rows in sorted(by_length.items())
+        for start in range(0, len(rows), size)
+    ]
 
 
 @lru_cache(maxsize=1)
