@@ -2,9 +2,11 @@
 
 Each document is parsed in an isolated worker process (``pipeline.isolate``) under a time
 and memory limit, then committed to the dataset in its own transaction by the flow (the
-only writer). Task results hold document text: never persisted, never cached. The flow
-returns a summary with no document text, records it as an artifact, and fails when too
-many documents failed or when the dataset cannot be written.
+only writer). Documents are processed in the flow's process, in local worker processes
+(``pipeline.parallel``, ``--workers``), or on Dask workers (``--dask-address``). Task
+results hold document text: never persisted, never cached. The flow returns a summary
+with no document text, records it as an artifact, and fails when too many documents
+failed or when the dataset cannot be written.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from tqdm import tqdm
 from pipeline import run
 from pipeline.incremental import Plan, plan_ingest
 from pipeline.isolate import IsolatedExtractor
+from pipeline.parallel import DocumentPool, WorkerSettings
 from pipeline.quarantine import needs_quarantine, quarantine
 from pipeline.records import DocumentResult, Status
 from pipeline.settings import MIB, ExtractSettings
@@ -51,6 +54,11 @@ def _retry_on_io(task: Any, task_run: Any, state: Any) -> bool:
     return False
 
 
+# The local worker processes of the running flow, if it has any (its tasks run in threads
+# of this process, each handing its document to a worker and waiting for the result).
+_local: dict[str, DocumentPool] = {}
+
+
 @lru_cache(maxsize=2)
 def _extractor(settings: ExtractSettings) -> IsolatedExtractor:
     """One isolated parsing worker per process (the flow's, or each Dask worker's)."""
@@ -70,6 +78,8 @@ def process_document_task(
 ) -> DocumentResult:
     with open(path, "rb"):  # an unreadable file raises OSError here, and is retried
         pass
+    if "pool" in _local:
+        return _local["pool"].submit(Path(path), password).result()
     pipeline = run.load_pipeline(encoder=encoder)  # once per process (each Dask worker's too)
     return run.process_document(
         Path(path), pipeline, password=password, extractor=_extractor(settings)
@@ -116,11 +126,14 @@ def ingest_folder(
     ocr: bool = True,
     max_failed_share: float = 0.5,
     encoder: str = DEFAULT_ENCODER,
+    local_workers: int = 0,
 ) -> dict[str, Any]:
     """Bring the dataset at ``out`` up to date with every PDF under ``folder``.
 
     ``encoder`` (an ``ENCODER_OPTIONS`` name) picks the sentence encoder and its head;
     documents tagged with another are re-tagged, since their model version differs.
+    ``local_workers`` above 0 reads and tags new documents in that many local processes
+    (run the flow with as many task threads, as ``ingest`` does).
     """
     os.umask(0o077)
     settings = ExtractSettings(timeout_s=timeout_s, memory_bytes=memory_mib * MIB, ocr=ocr)
@@ -134,8 +147,30 @@ def ingest_folder(
             password,
         )
         retag_inputs = [_retag_input(dataset, doc_id) for doc_id in plan.retag]
-    if plan.extract or plan.retag:
+    if plan.retag or (plan.extract and not local_workers):
         run.load_pipeline(encoder=encoder)  # load (or build) the models before any task
+    if plan.extract and local_workers:
+        _local["pool"] = DocumentPool(local_workers, WorkerSettings(encoder, extract=settings))
+    try:
+        results = _process(out, plan, password, settings, encoder, retag_inputs)
+    finally:
+        if "pool" in _local:
+            _local.pop("pool").close()
+    summary = _finish(Path(out), plan, results)
+    _record(summary)
+    _check(summary, max_failed_share)
+    return summary
+
+
+def _process(
+    out: str,
+    plan: Plan,
+    password: str | None,
+    settings: ExtractSettings,
+    encoder: str,
+    retag_inputs: list[tuple[Any, list[Any], list[Any]]],
+) -> list[DocumentResult]:
+    """Every planned document read or re-tagged, each committed as soon as it is done."""
     futures = [
         process_document_task.submit(f.path, password, settings, encoder) for f in plan.extract
     ]
@@ -146,10 +181,7 @@ def ingest_folder(
         result = future.result()
         commit_task(out, result, plan, sources.get(result.document.id))
         results.append(result)
-    summary = _finish(Path(out), plan, results)
-    _record(summary)
-    _check(summary, max_failed_share)
-    return summary
+    return results
 
 
 def _retag_input(dataset: Dataset, doc_id: str) -> tuple[Any, list[Any], list[Any]]:
@@ -251,10 +283,12 @@ def ingest(
     password: str | None = None,
     workers: int | None = None,
     dask_address: str | None = None,
+    dask: bool = False,
     **options: Any,
 ) -> dict[str, Any]:
-    """Run the flow here, or with its documents on Dask: an existing cluster or a local one."""
-    if dask_address or (workers and workers > 1):
+    """Run the flow with its documents here, in ``workers`` local processes, or on Dask:
+    an existing cluster (``dask_address``) or, with ``dask``, a local one of ``workers``."""
+    if dask_address or (dask and workers and workers > 1):
         from prefect_dask import DaskTaskRunner
 
         if dask_address:
@@ -265,4 +299,10 @@ def ingest(
             )
         configured = ingest_folder.with_options(task_runner=runner)  # type: ignore[arg-type]
         return configured(str(folder), str(out), password=password, **options)
+    if workers and workers > 1:  # two documents in flight per worker, one being read
+        threads: Any = ThreadPoolTaskRunner(max_workers=2 * workers)
+        configured = ingest_folder.with_options(task_runner=threads)  # type: ignore[arg-type]
+        return configured(
+            str(folder), str(out), password=password, local_workers=workers, **options
+        )
     return ingest_folder(str(folder), str(out), password=password, **options)

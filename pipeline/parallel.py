@@ -32,6 +32,40 @@ class WorkerSettings:
     extract: ExtractSettings = field(default_factory=ExtractSettings)
 
 
+class DocumentPool:
+    """Worker processes that each take whole documents: submit a path, get its result.
+
+    Each worker loads the models once, before its first document (``WorkerSettings``).
+    Use as a context manager, or call ``close``.
+    """
+
+    def __init__(self, workers: int = 2, settings: WorkerSettings | None = None) -> None:
+        settings = settings or WorkerSettings()
+        if settings.encoder == "static":  # built here once, not by every worker at once
+            from pipeline.tag.static import load_static_vectors
+
+            load_static_vectors()
+        self.workers = workers
+        self._pool = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),  # no forked copies of models
+            initializer=_start,
+            initargs=(settings,),
+        )
+
+    def submit(self, path: Path, password: str | None = None) -> Future[DocumentResult]:
+        return self._pool.submit(_process, str(path), password)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> DocumentPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 def process_documents(
     paths: Iterable[Path],
     workers: int = 2,
@@ -43,20 +77,12 @@ def process_documents(
     At most two documents per worker are in flight, so results stream back while the
     rest wait, and memory stays bounded for an archive of any size.
     """
-    settings = settings or WorkerSettings()
-    if settings.encoder == "static":  # built here once, not by every worker at the same time
-        from pipeline.tag.static import load_static_vectors
-
-        load_static_vectors()
     pending = iter(paths)
-    context = multiprocessing.get_context("spawn")  # no forked copies of loaded models
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_start, initargs=(settings,)
-    ) as pool:
+    with DocumentPool(workers, settings) as pool:
         running: set[Future[DocumentResult]] = set()
         while True:
             for path in pending:
-                running.add(pool.submit(_process, str(path), password))
+                running.add(pool.submit(path, password))
                 if len(running) >= 2 * workers:
                     break
             if not running:

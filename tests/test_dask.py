@@ -22,7 +22,7 @@ def test_ingest_on_a_local_cluster_of_two_workers(prefect_server, tmp_path):
     for pdf in pdfs:
         shutil.copy(pdf, folder / pdf.name)
     (folder / "broken.pdf").write_bytes(b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog")
-    summary = ingest(folder, out, workers=2)
+    summary = ingest(folder, out, workers=2, dask=True)
     assert summary["status_counts"] == {"ok": 3, "failed": 1}
     documents = read_dataset(out)["documents"]
     assert len(documents) == 4 and documents.document_id.is_unique

@@ -49,8 +49,13 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("folder", type=Path)
     ingest.add_argument("--out", type=Path, required=True, help="dataset folder")
     ingest.add_argument("--password", help="password for encrypted PDFs")
-    ingest.add_argument("--workers", type=int, help="documents in parallel on a local Dask cluster")
+    ingest.add_argument(
+        "--workers", type=int, help="documents in parallel in this many local worker processes"
+    )
     ingest.add_argument("--dask-address", help="an existing Dask scheduler, tcp://host:port")
+    ingest.add_argument(
+        "--dask", action="store_true", help="run the --workers on a local Dask cluster instead"
+    )
     ingest.add_argument("--timeout", type=float, default=120.0, help="seconds per document")
     ingest.add_argument("--memory-mib", type=int, default=2048, help="memory cap per parse")
     ingest.add_argument("--no-ocr", dest="ocr", action="store_false", help="do not run Tesseract")

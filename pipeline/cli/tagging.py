@@ -18,6 +18,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         password=args.password,
         workers=args.workers,
         dask_address=args.dask_address,
+        dask=args.dask,
         timeout_s=args.timeout,
         memory_mib=args.memory_mib,
         ocr=args.ocr,

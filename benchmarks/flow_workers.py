@@ -1,6 +1,10 @@
-"""Benchmark: documents/min through the ingest flow on a local Dask cluster of 1 and 2 workers.
+"""Benchmark: documents/min through the ingest flow, in one process and with 2 workers.
 
-    .venv/bin/python benchmarks/dask_workers.py [N_DOCUMENTS]     (default 200)
+    .venv/bin/python benchmarks/flow_workers.py [N_DOCUMENTS]     (default 200)
+
+Three runs: the flow tagging in its own process (no ``--workers``), with ``--workers 2``
+(two local worker processes, ``pipeline.parallel``) and with ``--workers 2 --dask`` (a
+local Dask cluster of two single-threaded workers).
 
 The archive is generated: the sample PDFs copied round-robin, each copy with a unique
 comment appended after its end-of-file marker, so every copy is a distinct document
@@ -49,14 +53,16 @@ def main(count: int) -> None:
         archive.mkdir()
         pages = make_archive(archive, count)
         print(f"archive: {count} documents, {pages} pages; {os.cpu_count()} cores")
-        for workers in (1, 2):
+        runs = {"one process": {}, "2 local workers": {"workers": 2}}
+        runs["2 Dask workers"] = {"workers": 2, "dask": True}
+        for name, options in runs.items():
             t0 = time.perf_counter()
-            summary = ingest(archive, Path(tmp) / f"out{workers}", workers=workers)
+            summary = ingest(archive, Path(tmp) / name.replace(" ", "_"), **options)
             seconds = time.perf_counter() - t0
             ok = summary["run"]["status_counts"].get("ok", 0)
             rate = 60 * count / seconds
             print(
-                f"{workers} worker(s): {seconds:7.1f} s, {rate:6.1f} documents/min, "
+                f"{name:<16} {seconds:7.1f} s, {rate:6.1f} documents/min, "
                 f"{pages / seconds:5.1f} pages/s ({ok} ok)"
             )
 
