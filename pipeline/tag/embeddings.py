@@ -59,7 +59,7 @@ class MiniLMEncoder:
             model = _load_minilm_int8() if quantized else _load_minilm()
         elif quantized:
             model = quantize_linear(model)
-        self._model = model
+        self._model = model.eval()  # no dropout: a model fresh from training is in train mode
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """L2-normalised vectors, in batches of texts of one token length: no padding.
