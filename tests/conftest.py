@@ -43,3 +43,16 @@ def sample_dataset(prefect_server, real_pipeline, tmp_path_factory):
     out = tmp_path_factory.mktemp("dataset")
     summary = ingest_folder(str(SAMPLES), str(out))
     return summary, out
+
+
+@pytest.fixture
+def small_archive(tmp_path):
+    """A folder of three sample PDFs and one broken file, for flows run in parallel."""
+    import shutil
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for pdf in sorted(SAMPLES.glob("*.pdf"))[:3]:
+        shutil.copy(pdf, folder / pdf.name)
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog")
+    return folder

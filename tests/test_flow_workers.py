@@ -2,28 +2,22 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from pipeline.store import read_dataset
-from tests.conftest import SAMPLES
 
 pytestmark = pytest.mark.slow
 
 TAG_COLUMNS = ["document_id", "sentence_id", "theme_id", "score", "assertion", "subject"]
 
 
-def test_local_workers_give_the_dataset_of_the_flow_in_one_process(sample_dataset, tmp_path):
+def test_local_workers_give_the_dataset_of_the_flow_in_one_process(
+    sample_dataset, small_archive, tmp_path
+):
     from flows.ingest import _local, ingest
 
-    folder, out = tmp_path / "in", tmp_path / "out"
-    folder.mkdir()
-    pdfs = sorted(SAMPLES.glob("*.pdf"))[:3]
-    for pdf in pdfs:
-        shutil.copy(pdf, folder / pdf.name)
-    (folder / "broken.pdf").write_bytes(b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog")
-    summary = ingest(folder, out, workers=2)
+    out = tmp_path / "out"
+    summary = ingest(small_archive, out, workers=2)
     assert summary["status_counts"] == {"ok": 3, "failed": 1}
     assert _local == {}  # the worker processes are shut down with the flow
     tags = read_dataset(out)["tags"]

@@ -25,7 +25,7 @@ STATIC_NAME = f"{ENCODER_NAME}+static256"
 # the head each encoder's vectors were trained for; the MiniLM options share one
 HEAD_DIRS = {"static": MODELS_DIR / "theme_head_static"}
 # Sentences per forward pass, all of one token length so that nothing is padded: on one
-# core, int8 MiniLM encodes 465 sentences/s so, against 410 in sentence-transformers'
+# core, int8 MiniLM encodes 465 sentences/s, against 410 in sentence-transformers'
 # length-sorted batches of 16 and 370 in its default-sized ones.
 BATCH_SIZE = 32
 
@@ -60,6 +60,7 @@ class MiniLMEncoder:
         elif quantized:
             model = quantize_linear(model)
         self._model = model.eval()  # no dropout: a model fresh from training is in train mode
+        self._bert = _mean_pooled_bert(model)  # None: run sentence-transformers' modules
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """L2-normalised vectors, in batches of texts of one token length: no padding.
@@ -75,7 +76,7 @@ class MiniLMEncoder:
         tokenizer = self._model.tokenizer
         token_ids = tokenizer(texts, truncation=True, max_length=self._model.max_seq_length)
         lengths = [len(ids) for ids in token_ids["input_ids"]]
-        bert = _mean_pooled_bert(self._model)
+        bert = self._bert
         vectors = np.zeros((len(texts), _dimension(self._model)), dtype=np.float32)
         with torch.inference_mode():
             for rows in same_length_batches(lengths, self.batch_size):
