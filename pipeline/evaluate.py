@@ -65,6 +65,12 @@ class Evaluation:
         counts = self.document if level == "document" else self.sentence
         return sum(counts[t].f1 for t in self.themes) / len(self.themes)
 
+    def evidence_precision(self) -> tuple[float, int, int]:
+        """Share of counted evidence that gold gives the theme too: (share, hits, counted)."""
+        hits = sum(self.sentence[t].tp for t in self.themes)
+        counted = hits + sum(self.sentence[t].fp for t in self.themes)
+        return (hits / counted if counted else 0.0), hits, counted
+
 
 def load_gold(path: Path) -> list[GoldDocument]:
     """Read a gold JSONL file; document paths are relative to it."""
@@ -151,4 +157,6 @@ def format_table(evaluation: Evaluation) -> str:
         f"{'macro F1':28} {'':6} {'':6} {evaluation.macro_f1('document'):6.3f}   "
         f"{'':6} {'':6} {evaluation.macro_f1('sentence'):7.3f}"
     )
+    share, hits, counted = evaluation.evidence_precision()
+    lines.append(f"precision of counted evidence sentences: {share:.3f} ({hits}/{counted})")
     return "\n".join(lines)

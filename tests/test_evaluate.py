@@ -16,6 +16,20 @@ def test_counts_give_hand_computed_precision_recall_f1():
     assert abs(counts.f1 - 2 * 0.75 * 0.6 / 1.35) < 1e-12
 
 
+def test_evidence_precision_pools_every_theme_and_is_printed():
+    from pipeline.evaluate import Evaluation, format_table
+
+    evaluation = Evaluation(
+        THEMES,
+        document={t: Counts() for t in THEMES},
+        sentence={"neglect": Counts(tp=3, fp=1, fn=2), "unsafe_sleep": Counts(tp=1, fp=3)},
+    )
+    assert evaluation.evidence_precision() == (0.5, 4, 8)
+    assert "precision of counted evidence sentences: 0.500 (4/8)" in format_table(evaluation)
+    empty = {t: Counts() for t in THEMES}
+    assert Evaluation(THEMES, empty, dict(empty)).evidence_precision() == (0.0, 0, 0)
+
+
 def test_score_matches_sentences_by_normalised_text(tmp_path):
     gold_path = tmp_path / "gold.jsonl"
     gold_path.write_text(

@@ -301,16 +301,20 @@ def test_shipped_thresholds_lie_between_floor_and_cap() -> None:
 
 
 class FixedClassifier:
-    """Every theme at one probability: stands in for the embedding head."""
+    """Every theme at one probability (and one evidence probability): stands in for the head."""
 
     name = "fixed.v1"
 
-    def __init__(self, theme_ids: tuple[str, ...], probability: float) -> None:
+    def __init__(self, theme_ids: tuple[str, ...], probability: float, evidence: float = 1.0):
         self.head = SimpleNamespace(theme_ids=theme_ids, version="fixed")
         self.probability = probability
+        self.evidence = evidence
 
-    def predict_proba(self, texts: list[str], previous: list[int | None]) -> np.ndarray:
-        return np.full((len(texts), len(self.head.theme_ids)), self.probability)
+    def predict(
+        self, texts: list[str], previous: list[int | None]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        shape = (len(texts), len(self.head.theme_ids))
+        return np.full(shape, self.probability), np.full(shape, self.evidence)
 
 
 def test_taxonomy_thresholds_decide_needs_review(tmp_path: Path, nlp: Language) -> None:
@@ -328,6 +332,19 @@ def test_taxonomy_thresholds_decide_needs_review(tmp_path: Path, nlp: Language) 
     assert tags["neglect"].needs_review  # 0.6 is below neglect's 0.7
     assert not tags["unsafe_sleep"].needs_review  # 0.6 reaches unsafe_sleep's 0.5
     assert tags["neglect"].subject is Subject.CHILD
+
+
+def test_a_present_tag_the_evidence_check_doubts_is_left_for_review(nlp: Language) -> None:
+    taxonomy = load_taxonomy()
+    sentence = Sentence("s1", "d1", 1, 0, 26, Section.BACKGROUND, "The home was cold and dirty.")
+    doubted = FixedClassifier(taxonomy.ids, 0.9, evidence=0.3)
+    settings = CombineSettings(method="embeddings")
+    tags = ThemeTagger(taxonomy, nlp, doubted, settings).tag_sentences([sentence])  # type: ignore[arg-type]
+    assert tags and all(t.assertion is Assertion.PRESENT and t.needs_review for t in tags)
+    off = CombineSettings(method="embeddings", evidence_floor=0.0)
+    kept = ThemeTagger(taxonomy, nlp, doubted, off).tag_sentences([sentence])  # type: ignore[arg-type]
+    assert [t.theme_id for t in kept] == [t.theme_id for t in tags]
+    assert not any(t.needs_review for t in kept)  # 0.9 reaches every threshold
 
 
 def test_write_thresholds_refuses_an_unknown_theme(tmp_path: Path) -> None:

@@ -23,6 +23,11 @@ def test_training_labels_follow_topic_not_assertion():
     assert index[off_topic][column] == 0
     assert (np.delete(index[off_topic], column) == UNKNOWN).all()
     assert (index[TAXONOMY.neutral[0]] == 0).all()
+    evidence = {text: row for text, row in zip(data.texts, data.evidence, strict=True)}
+    assert evidence[theme.examples[0]][column] == 1  # asserted present
+    assert evidence[negated][column] == 0  # on topic, but not asserted
+    assert evidence[off_topic][column] == UNKNOWN
+    assert (evidence[TAXONOMY.neutral[0]] == UNKNOWN).all()
 
 
 def test_head_round_trips_without_pickle_and_detects_tampering(tmp_path):
@@ -38,6 +43,23 @@ def test_head_round_trips_without_pickle_and_detects_tampering(tmp_path):
     )
     with pytest.raises(ValueError, match="version mismatch"):
         ThemeHead.load(tmp_path)
+
+
+def test_head_keeps_its_evidence_check_and_an_older_head_has_none(tmp_path):
+    coef, intercept, combiner = np.eye(2, 3, dtype=np.float32), np.zeros(2), np.ones(4)
+    older = ThemeHead(("a", "b"), coef, intercept, combiner, {})
+    evidence = np.array([[0.0, 0.0, -5.0], [0.0, 0.0, 5.0]], dtype=np.float32)
+    head = ThemeHead(("a", "b"), coef, intercept, combiner, {}, evidence, np.zeros(2))
+    assert head.version != older.version
+    head.save(tmp_path / "new")
+    older.save(tmp_path / "old")
+    loaded = ThemeHead.load(tmp_path / "new")
+    assert loaded.version == head.version
+    vectors = np.array([[0.0, 0.0, 1.0]])
+    assert np.allclose(
+        loaded.predict_evidence(vectors), [[1 / (1 + np.exp(5)), 1 / (1 + np.exp(-5))]]
+    )
+    assert np.array_equal(ThemeHead.load(tmp_path / "old").predict_evidence(vectors), [[1.0, 1.0]])
 
 
 def test_committed_head_was_trained_on_the_committed_taxonomy():
@@ -74,6 +96,7 @@ def test_train_reproduces_the_committed_head(tmp_path):
     committed = ThemeHead.load(DEFAULT_HEAD_DIR)
     assert np.allclose(head.coef_, committed.coef_, atol=1e-3)
     assert np.allclose(head.combiner_, committed.combiner_, atol=1e-3)
+    assert np.allclose(head.evidence_coef_, committed.evidence_coef_, atol=1e-3)  # type: ignore[arg-type]
     assert (tmp_path / "MODEL_CARD.md").read_text().startswith(f"# Theme head `{head.version}`")
 
 
@@ -106,3 +129,6 @@ def test_gold_rows_are_topic_labelled_and_linked_to_their_predecessor():
     column = TAXONOMY.ids.index("unborn_baby_planning")
     assert data.labels[first + 1, column] == 1 and data.labels[first, column] == 0
     assert data.labels[first + 2, TAXONOMY.ids.index("training_gaps")] == 1  # on topic
+    assert data.evidence[first + 1, column] == 1
+    assert data.evidence[first + 2, TAXONOMY.ids.index("training_gaps")] == 0  # negated
+    assert data.evidence[first, column] == UNKNOWN

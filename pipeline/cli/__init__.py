@@ -1,6 +1,6 @@
 """`scr-themes`: a thin command line over ``pipeline.run``.
 
-The parser lives here; the commands in ``tagging`` (ingest, tag, train), ``scoring``
+The parser lives here; the commands in ``tagging`` (ingest, tag, train, train-encoder), ``scoring``
 (evaluate, tune-thresholds) and ``research`` (report, summarise, discover). ``ingest``
 runs the Prefect flow in ``flows/``, imported only when that command runs, so the library
 and the other commands work without Prefect being imported at all.
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pipeline.cli.research import cmd_discover, cmd_report, cmd_summarise
 from pipeline.cli.scoring import cmd_evaluate, cmd_tune_thresholds
-from pipeline.cli.tagging import cmd_ingest, cmd_tag, cmd_train
+from pipeline.cli.tagging import cmd_ingest, cmd_tag, cmd_train, cmd_train_encoder
 from pipeline.tag.embeddings import DEFAULT_ENCODER, ENCODER_OPTIONS
 
 # Set before any model library is imported: nothing may reach the network at run time.
@@ -91,6 +91,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_encoder(train, "the encoder to train the head for; its default --out is that one's head")
     train.set_defaults(command=cmd_train)
+
+    train_encoder = commands.add_parser(
+        "train-encoder",
+        help="fine-tune MiniLM's adapters on the training sentences (then run `train`)",
+    )
+    train_encoder.add_argument("--taxonomy", type=Path, default=None)
+    train_encoder.add_argument("--out", type=Path, default=None, help="adapter folder")
+    train_encoder.add_argument(
+        "--gold", type=Path, default=None, help="gold train split (default: the bundled one)"
+    )
+    train_encoder.add_argument("--seed", type=int, default=13)
+    train_encoder.add_argument(
+        "--max-steps", type=int, default=None, help="stop early (a quick check, not a model)"
+    )
+    train_encoder.set_defaults(command=cmd_train_encoder)
 
     evaluate = commands.add_parser("evaluate", help="score the tagger against gold labels")
     evaluate.add_argument("gold", type=Path, help="gold JSONL (e.g. corpus_samples/gold.jsonl)")

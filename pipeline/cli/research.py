@@ -51,7 +51,7 @@ def cmd_discover(args: argparse.Namespace) -> int:
         print(f"scr-themes discover: {error}", file=sys.stderr)
         return 2
     discovery = ThemeDiscovery(
-        MiniLMEncoder(),
+        MiniLMEncoder(adapter=None),  # general similarity, not the one tuned to known themes
         n_clusters=args.clusters,
         min_cluster_size=args.min_size,
         random_state=args.seed,

@@ -1,4 +1,4 @@
-"""`ingest`, `tag` and `train`: documents in, themes out, and the head that tags them."""
+"""`ingest`, `tag`, `train` and `train-encoder`: documents in, themes out, the models that tag."""
 
 from __future__ import annotations
 
@@ -115,6 +115,34 @@ def cmd_train(args: argparse.Namespace) -> int:
         print(f"  {theme_id:28} cross-validated F1 {row['cv_f1']:.3f} (C={row['C']:g})")
     if args.with_reviews:
         print(f"dev after:  {_dev_scores(taxonomy, out, gold_dir, args.encoder)}")
+    return 0
+
+
+def cmd_train_encoder(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from pipeline.finetune import FineTuneSettings, train_adapter
+    from pipeline.goldset import DEFAULT_DIR, load_gold_rows
+    from pipeline.tag.embeddings import DEFAULT_ADAPTER_DIR
+    from pipeline.taxonomy import DEFAULT_PATH, load_taxonomy
+    from pipeline.train import build_training_set
+
+    taxonomy = load_taxonomy(args.taxonomy or DEFAULT_PATH)
+    gold = load_gold_rows(args.gold or DEFAULT_DIR / "train.jsonl")
+    out = args.out or DEFAULT_ADAPTER_DIR
+    data = build_training_set(taxonomy, gold)
+    bar = tqdm(desc="fine-tune", unit="step", file=sys.stderr, disable=not sys.stderr.isatty())
+
+    def progress(step: int, total: int, loss: float) -> None:
+        bar.total = total
+        bar.update(step - bar.n)
+        bar.set_postfix(loss=f"{loss:.4f}")
+
+    settings = FineTuneSettings(seed=args.seed)
+    version = train_adapter(data, out, settings, progress, args.max_steps)
+    bar.close()
+    print(f"Trained {version} on {len(data.texts)} sentences -> {out}")
+    print("The head was fitted to the old vectors: run `scr-themes train` next.")
     return 0
 
 

@@ -30,6 +30,9 @@ class CombineSettings:
 
     method: str = "combined"
     candidate_floor: float = 0.2  # below this score a theme is not a candidate at all
+    # a tag the assertion rules call present, but the head's evidence check puts below
+    # this, is left for review (0 turns the check off)
+    evidence_floor: float = 0.5
 
     def __post_init__(self) -> None:
         if self.method not in METHODS:
@@ -73,7 +76,7 @@ class ThemeTagger:
         same document as context. Only the sentences that can be candidates are parsed:
         those a rule matches, and those the classifier alone already makes candidates.
         """
-        all_probabilities = self._probabilities(sentences)
+        all_probabilities, all_evidence = self._probabilities(sentences)
         tokenizer: Any = self.nlp.tokenizer  # a spaCy Tokenizer, which has .pipe
         tokens = list(tokenizer.pipe([s.text for s in sentences]))
         parsed, possible = self._to_parse(tokens, all_probabilities)
@@ -84,6 +87,7 @@ class ThemeTagger:
         ]
         rule_hits = hit_matrix(hits, self.taxonomy.ids)
         probabilities = all_probabilities[parsed]
+        doubted = all_evidence[parsed] < self.settings.evidence_floor
         scores = self._scores(probabilities, rule_hits)
         tags: list[Tag] = []
         for row, sentence in enumerate(sentences[i] for i in parsed):
@@ -109,7 +113,8 @@ class ThemeTagger:
                                 docs[row], sentence.section, theme_hits, theme.kind
                             )
                         ),
-                        needs_review=score < theme.threshold,
+                        needs_review=score < theme.threshold
+                        or (assertion is Assertion.PRESENT and bool(doubted[row, column])),
                         matched="; ".join(hit.matched for hit in theme_hits) or None,
                         subject=detect_subject(
                             docs[row],
@@ -156,14 +161,16 @@ class ThemeTagger:
         scores = self._scores(probabilities[None, :], hit_matrix([hits], self.taxonomy.ids))
         return bool((scores >= self.settings.candidate_floor).any())
 
-    def _probabilities(self, sentences: list[Sentence]) -> np.ndarray:
+    def _probabilities(self, sentences: list[Sentence]) -> tuple[np.ndarray, np.ndarray]:
+        """Topic and evidence probabilities, (sentences, themes) each."""
+        shape = (len(sentences), len(self.taxonomy.ids))
         if self.classifier is None:
-            return np.zeros((len(sentences), len(self.taxonomy.ids)))
+            return np.zeros(shape), np.ones(shape)
         previous = [
             row - 1 if row and sentences[row - 1].document_id == s.document_id else None
             for row, s in enumerate(sentences)
         ]
-        return self.classifier.predict_proba([s.text for s in sentences], previous)
+        return self.classifier.predict([s.text for s in sentences], previous)
 
     def _scores(self, probabilities: np.ndarray, rule_hits: np.ndarray) -> np.ndarray:
         if self.settings.method == "rules":

