@@ -54,6 +54,16 @@ def with_thresholds(tags: Iterable[Tag], thresholds: dict[str, float]) -> list[T
     return [replace(t, needs_review=t.score < thresholds[t.theme_id]) for t in tags]
 
 
+def without_held_back(tags: Iterable[Tag], taxonomy: Taxonomy) -> list[Tag]:
+    """The tags less those the evidence check left for review: no threshold counts them.
+
+    A tag marked ``needs_review`` although its score reached its theme's threshold was held
+    back by the head's evidence check, whatever threshold is tried.
+    """
+    thresholds = {theme.id: theme.threshold for theme in taxonomy.themes}
+    return [t for t in tags if not (t.needs_review and t.score >= thresholds[t.theme_id])]
+
+
 def theme_counts(
     rows: list[GoldRow], tags: list[Tag], theme_id: str, threshold: float
 ) -> tuple[Counts, Counts]:
@@ -177,7 +187,7 @@ def tune_from_gold(
 ) -> str:
     """Tag a gold split, choose every theme's threshold, report, and optionally write them."""
     rows = load_gold_rows(gold)
-    tags = tagger.tag_sentences(as_sentences(rows))
+    tags = without_held_back(tagger.tag_sentences(as_sentences(rows)), taxonomy)
     choices = tune_thresholds(rows, tags, taxonomy, keep_documents=keep_documents)
     chosen = {choice.theme_id: choice.threshold for choice in choices}
     lines = [format_choices(choices, taxonomy), ""]

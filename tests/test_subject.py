@@ -34,6 +34,7 @@ from pipeline.thresholds import (
     choose_threshold,
     next_version,
     with_thresholds,
+    without_held_back,
     write_thresholds,
 )
 
@@ -291,6 +292,16 @@ def test_with_thresholds_is_per_theme() -> None:
     tags = [make_tag(row, "neglect", Subject.CHILD, 0.6), make_tag(row, DA, Subject.MOTHER, 0.6)]
     out = with_thresholds(tags, {"neglect": 0.7, DA: 0.5})
     assert [t.needs_review for t in out] == [True, False]
+
+
+def test_tags_the_evidence_check_held_back_count_at_no_threshold() -> None:
+    from dataclasses import replace
+
+    row = gold_row("d1", 0)
+    low = make_tag(row, "neglect", Subject.CHILD, 0.4)  # below 0.5: a threshold may count it
+    held = replace(make_tag(row, DA, Subject.MOTHER, 0.9), needs_review=True)
+    kept = make_tag(row, PSM, Subject.MOTHER, 0.9)
+    assert without_held_back([low, held, kept], load_taxonomy()) == [low, kept]
 
 
 def test_shipped_thresholds_lie_between_floor_and_cap() -> None:
