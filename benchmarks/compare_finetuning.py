@@ -131,6 +131,14 @@ def main() -> None:
         "--lora", type=int, default=16, help="LoRA rank as shipped; 0 trains the weights"
     )
     parser.add_argument("--lora-alpha", type=float, default=0.0, help="adapter scale (2R)")
+    parser.add_argument(
+        "--topic-pairs",
+        action="store_true",
+        help="pair sentences by topic, denials and recommendations included (before 11-26)",
+    )
+    parser.add_argument(
+        "--no-frozen", action="store_true", help="score only the fine-tuned encoder"
+    )
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -140,7 +148,7 @@ def main() -> None:
     train = load_gold_rows(DEFAULT_DIR / "train.jsonl")
     dev = load_gold_rows(DEFAULT_DIR / "dev.jsonl")
     data = build_training_set(taxonomy, train)
-    pairs = build_pairs(data, args.pairs_per_sentence, args.seed)
+    pairs = build_pairs(data, args.pairs_per_sentence, args.seed, not args.topic_pairs)
     positives = sum(y == 1.0 for _, _, y in pairs)
     print(
         f"training sentences {len(data.texts)}; pairs {len(pairs)} "
@@ -157,6 +165,7 @@ def main() -> None:
         rank=args.lora,
         alpha=args.lora_alpha or 2.0 * args.lora,
         top_layers=args.top_layers,
+        asserted_only=not args.topic_pairs,
     )
     if args.time_steps:
         _, seconds, steps = fine_tune_copy(pairs, settings, max_steps=args.time_steps)
@@ -176,7 +185,10 @@ def main() -> None:
     )
     dev_texts = [row.text for row in dev]
     rows, speed = [], {}
-    for name, encoder in (("frozen", frozen), ("fine-tuned", tuned)):
+    encoders = (
+        [("fine-tuned", tuned)] if args.no_frozen else [("frozen", frozen), ("fine-tuned", tuned)]
+    )
+    for name, encoder in encoders:
         speed[name] = encoding_speed(encoder, dev_texts)
         rows += evaluate(name, encoder, taxonomy, nlp, rules, train, dev)
 

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from pipeline.tag.adapter import WEIGHTS_FILE, adapter_tensors, add_lora, save_adapter
-from pipeline.train import TrainingSet
+from pipeline.train import UNKNOWN, TrainingSet
 
 
 @dataclass(frozen=True)
@@ -35,17 +35,26 @@ class FineTuneSettings:
     rank: int = 16  # LoRA rank; 0 trains the weights themselves
     alpha: float = 32.0  # LoRA scale is alpha / rank
     top_layers: int = 0  # with rank 0: train only the last K layers (0: all)
+    asserted_only: bool = True  # see build_pairs
 
 
-def build_pairs(data: TrainingSet, per_sentence: int, seed: int) -> list[tuple[str, str, float]]:
+def build_pairs(
+    data: TrainingSet, per_sentence: int, seed: int, asserted_only: bool = True
+) -> list[tuple[str, str, float]]:
     """For every sentence with a theme: K positives (sharing a theme), K negatives (none).
 
     A negative must be labelled 0 (not UNKNOWN) for every theme of the anchor, so an
     off-topic hard negative is used only against its own theme, and sentences with no theme
-    (neutral, gold "none") serve as negatives for all. Seeded and deterministic.
+    (neutral, gold "none") serve as negatives for all. With ``asserted_only`` a sentence
+    that is on a theme's topic but does not assert it present ("no concerns were raised
+    about her drinking") is neither a positive nor a negative for that theme: pulling it
+    towards the sentences that report the theme taught the encoder to score denials as
+    evidence. Seeded and deterministic.
     """
     rng = random.Random(seed)
     labels = data.labels
+    if asserted_only:
+        labels = np.where(data.evidence == 0, UNKNOWN, labels)
     positive = labels == 1
     pairs: list[tuple[str, str, float]] = []
     for anchor in range(len(data.texts)):
@@ -145,14 +154,15 @@ def train_adapter(
 
     if not settings.rank:
         raise ValueError("only adapters can be saved: give a LoRA rank")
-    pairs = build_pairs(data, settings.pairs_per_sentence, settings.seed)
+    pairs = build_pairs(data, settings.pairs_per_sentence, settings.seed, settings.asserted_only)
     model = read_base_minilm()
     started = time.perf_counter()
     steps = fine_tune(model, pairs, settings, progress, max_steps)
     meta = {
         "base_model": ENCODER_NAME,
         "method": "LoRA on every linear layer of the 6 transformer layers; "
-        "SetFit-style contrastive pairs, CosineSimilarityLoss",
+        "SetFit-style contrastive pairs, CosineSimilarityLoss"
+        + (", a theme's pairs only from sentences asserting it" if settings.asserted_only else ""),
         "targets": "attention query, key, value and output; intermediate and output dense",
         **asdict(settings),
         "pairs": len(pairs),
@@ -192,7 +202,8 @@ def adapter_card(version: str, meta: dict[str, Any]) -> str:
             f"{meta['pairs_per_sentence']} each way per sentence",
             f"- Schedule: {meta['epochs']} epoch, {meta['steps']} steps of "
             f"{meta['batch_size']} pairs, AdamW at {meta['learning_rate']:g} with 10% "
-            f"warm-up then linear decay; seed {meta['seed']}; {meta['seconds']} s on the CPU",
+            f"warm-up then linear decay; seed {meta['seed']}; {meta['seconds']} s of wall time "
+            "in the run that made them",
             "",
             "The dev and test splits were not used. The theme head (`models/theme_head/`) is",
             "trained on this encoder's vectors: after retraining the adapters, run",
@@ -201,4 +212,3 @@ def adapter_card(version: str, meta: dict[str, Any]) -> str:
             "",
         ]
     )
-

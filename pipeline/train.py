@@ -266,6 +266,15 @@ def model_card(head: ThemeHead) -> str:
         "out-of-fold predictions for the gold train split. CV F1 below is 5-fold cross-validated",
         "F1 of each classifier alone on its training sentences. Scores of the whole tagger on",
         "the dev and test splits are in the README (`scr-themes evaluate`).",
+        *(
+            [
+                "",
+                "The encoder's adapters were fine-tuned on these same sentences, so the",
+                "cross-validated figures below are optimistic; the dev and test scores are not.",
+            ]
+            if "+lora-" in meta["encoder"]
+            else []
+        ),
         "",
         "| theme | positives | negatives | C | CV F1 |",
         "|---|---:|---:|---:|---:|",

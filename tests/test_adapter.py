@@ -73,6 +73,18 @@ def test_tampered_or_missing_adapters_are_refused(tmp_path):
         adapter.adapter_config(tmp_path / "missing")
 
 
+def test_sentences_that_do_not_assert_a_theme_are_never_paired_as_its_evidence():
+    taxonomy = load_taxonomy()
+    data = build_training_set(taxonomy)
+    denials = {n.text for t in taxonomy.themes for n in t.negatives if n.kind == "negated"}
+
+    def paired_as_positive(pairs):
+        return {text for a, b, target in pairs if target == 1.0 for text in (a, b)} & denials
+
+    assert paired_as_positive(build_pairs(data, per_sentence=2, seed=3, asserted_only=False))
+    assert not paired_as_positive(build_pairs(data, per_sentence=2, seed=3))
+
+
 def test_fine_tuning_moves_only_the_adapters_and_is_repeatable():
     taxonomy = load_taxonomy()
     data = build_training_set(taxonomy)

@@ -99,7 +99,7 @@ def _by_doc(rows: list) -> list[list]:
 def test_parsing_only_possible_candidates_gives_the_tags_of_parsing_all(real_pipeline):
     tagger = real_pipeline.tagger
     sentences = as_sentences(load_gold_rows(SAMPLES / "gold_sentences" / "dev.jsonl"))
-    probabilities = tagger._probabilities(sentences)
+    probabilities, _ = tagger._probabilities(sentences)
     tokens = [tagger.nlp.make_doc(s.text) for s in sentences]
     parsed, _ = tagger._to_parse(tokens, probabilities)
     assert 0 < len(parsed) < len(sentences)
@@ -114,14 +114,14 @@ def test_parsing_only_possible_candidates_gives_the_tags_of_parsing_all(real_pip
 
 @pytest.mark.slow
 def test_int8_encoder_stays_close_to_the_float_encoder():
-    """Per-channel int8 on the dev split, measured 2026-11-26: lowest cosine 0.904, mean
-    0.984 with the shipped adapters (0.949 and 0.977 for MiniLM as installed)."""
+    """Per-channel int8 on the dev split, measured 2026-11-26: lowest cosine 0.946, mean
+    0.985 with the shipped adapters (0.949 and 0.977 for MiniLM as installed)."""
     from pipeline.tag.embeddings import make_encoder
 
     texts = [row.text for row in load_gold_rows(SAMPLES / "gold_sentences" / "dev.jsonl")]
     exact, fast = make_encoder("minilm").encode(texts), make_encoder("minilm-int8").encode(texts)
     cosine = (exact * fast).sum(axis=1)
-    assert cosine.min() > 0.88
+    assert cosine.min() > 0.93
     assert cosine.mean() > 0.97
     assert np.allclose(np.linalg.norm(fast, axis=1), 1.0, atol=1e-4)
 
