@@ -139,6 +139,11 @@ def minilm_name(adapter: Path | None = DEFAULT_ADAPTER_DIR) -> str:
 
 @lru_cache(maxsize=2)
 def _load_minilm(adapter: Path | None = DEFAULT_ADAPTER_DIR) -> Any:
+    return read_minilm(adapter)
+
+
+def read_minilm(adapter: Path | None = DEFAULT_ADAPTER_DIR) -> Any:
+    """A fresh copy of MiniLM with the adapters in ``adapter`` added (None: as installed)."""
     model = read_base_minilm()
     if adapter is not None:
         from pipeline.tag.adapter import apply_adapter_folder
@@ -203,12 +208,7 @@ def model_version(head: ThemeHead, encoder: str) -> str:
 
 @lru_cache(maxsize=2)
 def _load_minilm_int8(adapter: Path | None = DEFAULT_ADAPTER_DIR) -> Any:
-    model = read_base_minilm()
-    if adapter is not None:
-        from pipeline.tag.adapter import apply_adapter_folder
-
-        apply_adapter_folder(model[0].auto_model, adapter)
-    return quantize_linear(model, inplace=True)  # no float copy kept in memory
+    return quantize_linear(read_minilm(adapter), inplace=True)  # no float copy kept
 
 
 def quantize_linear(model: Any, inplace: bool = False) -> Any:
