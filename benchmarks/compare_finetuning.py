@@ -55,8 +55,7 @@ def fine_tune_copy(
     pairs: list[tuple[str, str, float]], settings: FineTuneSettings, max_steps: int | None = None
 ):
     """Fine-tune a fresh copy of MiniLM; returns (model with adapters folded in, s, steps)."""
-    torch.manual_seed(settings.seed)
-    model = read_base_minilm()
+    model = read_base_minilm()  # fine_tune seeds torch itself
 
     def progress(step: int, total: int, loss: float) -> None:
         elapsed = time.perf_counter() - start

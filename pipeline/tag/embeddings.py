@@ -280,7 +280,7 @@ class ThemeHead:
         if self.evidence_coef_ is not None and self.evidence_intercept_ is not None:
             arrays["evidence_coef"] = self.evidence_coef_
             arrays["evidence_intercept"] = self.evidence_intercept_
-        np.savez(folder / "weights.npz", **arrays)  # type: ignore[arg-type]
+        np.savez(folder / "weights.npz", **arrays)  # type: ignore[arg-type]  # numpy stubs: allow_pickle
         config = {"theme_ids": list(self.theme_ids), "version": self.version, **self.meta}
         (folder / "config.json").write_text(json.dumps(config, indent=2) + "\n")
 
@@ -346,12 +346,6 @@ class EmbeddingClassifier:
     def __init__(self, encoder: Encoder, head: ThemeHead) -> None:
         self.encoder = encoder
         self.head = head
-
-    def predict_proba(
-        self, texts: list[str], previous: list[int | None] | None = None
-    ) -> np.ndarray:
-        """(sentences, themes) probabilities; ``previous`` links each sentence to the one before."""
-        return self.predict(texts, previous)[0]
 
     def predict(
         self, texts: list[str], previous: list[int | None] | None = None
