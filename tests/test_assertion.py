@@ -1086,6 +1086,18 @@ HELD_OUT_HISTORICAL = [
 
 # Regressions from checking the rules against the taxonomy's own examples and negatives.
 REGRESSIONS = [
+    ("The stepfather told the nurse that he did not drink, and nothing in the GP records "
+     "suggested otherwise.", None, RF, BG, Assertion.NEGATED),  # a joined clause denies it
+    ("The social worker spoke to the grandmother and found no evidence that she drank while "
+     "caring for the twins.", None, RF, AN, Assertion.NEGATED),
+    ("The mother told the GP that she felt nothing for the baby.", None, RF, BG,
+     Assertion.PRESENT),  # "nothing" felt is the symptom, not a denial of evidence
+    ("Ms K was not known to any adult mental health service before the birth.",
+     "adult mental health service", PW, AN, Assertion.NEGATED),  # no service, no miss
+    ("Neither parent was in contact with drug or alcohol services during the review period.",
+     "drug or alcohol services", PW, AN, Assertion.NEGATED),
+    ("The drug service knew the father but was not in contact with the children's social "
+     "worker.", None, PW, AN, Assertion.PRESENT),  # a service, not a parent, out of contact
     ("The boy arrived at school without a coat in the snow.", "without a coat", RF, BG,
      Assertion.PRESENT),  # "without" negates only evidence: "without any sign of"
     ("A nine-year-old was feeding and dressing his younger siblings.", None, RF, BG,

@@ -147,3 +147,14 @@ def test_hits_are_sorted_in_bounds_verbatim_and_disjoint_per_theme(
         for second in hits:
             if first is not second and first.theme_id == second.theme_id:
                 assert first.end <= second.start or second.end <= first.start
+
+
+def test_a_wildcard_word_is_never_a_negator(nlp: Language) -> None:
+    """ "he did not drink" is no "he ... drink": the negator stays outside every cue."""
+    wildcard = [{"LOWER": "he"}, {"OP": "?"}, {"OP": "?"}, {"LEMMA": "drink"}]
+    tagger = RuleTagger(make_taxonomy({"parental_substance_misuse": [wildcard]}), nlp)
+    assert themes(tagger.find_hits(nlp("He said he would drink at weekends."))) == [
+        "parental_substance_misuse"
+    ]
+    assert tagger.find_hits(nlp("He said he did not drink at weekends.")) == []
+    assert tagger.find_hits(nlp("He said he never drinks at weekends.")) == []

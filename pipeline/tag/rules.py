@@ -30,6 +30,8 @@ class RuleHit:
 # Token attributes the tokenizer alone sets: a pattern of only these matches a Doc from
 # ``nlp.make_doc`` as it matches the parsed Doc.
 LEXICAL_KEYS = frozenset({"LOWER", "ORTH", "TEXT", "LIKE_NUM", "LENGTH", "OP"})
+# A wildcard ({OP: "?"}) matches any word but these: "he did not drink" is no "he ... drink".
+NEGATORS = ("not", "n't", "never", "no", "nor", "neither")
 
 
 def is_lexical(pattern: list[dict[str, Any]]) -> bool:
@@ -61,6 +63,7 @@ class RuleTagger:
         for number, pattern in enumerate(theme.patterns, start=1):
             if isinstance(pattern, str):
                 continue
+            pattern = [_without_negators(token) for token in pattern]
             key = (theme.id, is_lexical(pattern))
             if key not in self.token_matchers_:
                 # validate=True makes spaCy check each token pattern when it is added, so a
@@ -101,6 +104,13 @@ class RuleTagger:
             for start, end in _longest_non_overlapping(found)
         ]
         return sorted(hits, key=lambda hit: (hit.start, hit.end, hit.theme_id))
+
+
+def _without_negators(token: dict[str, Any]) -> dict[str, Any]:
+    """A bare optional wildcard that skips negators; any other token pattern as it is."""
+    if token == {"OP": "?"}:
+        return {"OP": "?", "LOWER": {"NOT_IN": list(NEGATORS)}}
+    return token
 
 
 def _longest_non_overlapping(spans: set[tuple[int, int]]) -> list[tuple[int, int]]:

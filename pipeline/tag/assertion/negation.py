@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
+from pipeline.tag.assertion.syntax import _subject
 from pipeline.tag.assertion.words import (
     BEARER_NOUNS,
     DENIAL_VERBS,
     EVIDENCE_WORDS,
     FAILURE_WORDS,
     IMPACT_VERBS,
+    INVOLVEMENT_WORDS,
     NEGATIVE_PRONOUNS,
     PRESUPPOSING_PREDICATES,
     PROBLEM_WORDS,
@@ -23,6 +25,8 @@ if TYPE_CHECKING:
 
 def _is_negated(chain: list[Token], cue: Span, practice: bool, whole: bool) -> bool:
     cue_ids = range(0) if whole else range(cue.start, cue.end)
+    if whole and not practice and any(_denies_evidence(clause) for clause in _clauses(chain[-1])):
+        return True
     for position, site in _negation_sites(chain, cue_ids, whole):
         if not practice and not _presupposes(site):
             return True
@@ -32,6 +36,34 @@ def _is_negated(chain: list[Token], cue: Span, practice: bool, whole: bool) -> b
         if practice and _denies_weakness(site, scope):
             return True
     return False
+
+
+def _clauses(verb: Token) -> Iterator[Token]:
+    """The verbs of clauses reported or joined below ``verb``: "told the GP that he did
+    not drink, and nothing suggested otherwise", "... and found no evidence that"."""
+    for child in verb.children:
+        if child.dep_ in ("ccomp", "conj") and child.pos_ in ("VERB", "AUX"):
+            yield child
+            yield from _clauses(child)
+
+
+def _denies_evidence(verb: Token) -> bool:
+    """A clause that denies evidence of the factor: "found no evidence that ...",
+    "nothing in the records suggested otherwise"; not "she felt nothing"."""
+    return any(
+        (
+            child.dep_ == "nsubj"
+            and child.lemma_ in NEGATIVE_PRONOUNS
+            and verb.lemma_ in EVIDENCE_WORDS
+        )
+        or _is_without_evidence(child)
+        or (
+            child.dep_ in ("dobj", "attr", "nsubjpass")
+            and _has_no(child)
+            and child.lemma_ in REPORT_NOUNS | EVIDENCE_WORDS
+        )
+        for child in verb.children
+    )
 
 
 def _negation_sites(chain: list[Token], cue_ids: range, whole: bool) -> Iterator[tuple[int, Token]]:
@@ -80,11 +112,22 @@ def _has_no(noun: Token) -> bool:
 
 
 def _judged_words(site: Token) -> Iterable[Token]:
-    """The site and what it predicates: "was not a factor" judges "factor"."""
+    """The site and what it predicates: "was not a factor" judges "factor", "no missed
+    opportunity" judges "missed"."""
     yield site
     for child in site.children:
-        if child.dep_ in ("attr", "acomp", "dobj", "pobj"):
+        if child.dep_ in ("attr", "acomp", "dobj", "pobj", "amod"):
             yield child
+
+
+def _is_person(site: Token) -> bool:
+    """Is the negated word, or its subject, a parent or other named person?"""
+    subject = site if site.dep_.startswith("nsubj") else _subject(site)
+    return subject is not None and (
+        subject.lemma_ in BEARER_NOUNS
+        or subject.pos_ == "PROPN"
+        or subject.lower_ in ("he", "she", "they")
+    )
 
 
 def _presupposes(site: Token) -> bool:
@@ -101,6 +144,11 @@ def _denies_weakness(site: Token, scope: list[Token]) -> bool:
     lemmas = {word.lemma_ for word in _judged_words(site)}
     if lemmas & (FAILURE_WORDS | IMPACT_VERBS):
         return True  # "staffing was not a factor", "no vacancies", "did not lack experience"
+    words = {word.lower_ for word in [*scope, *_judged_words(site)]}
+    if words & INVOLVEMENT_WORDS and _is_person(site):
+        # "Mr T was not known to any adult service", "neither parent was in contact with
+        # addiction services": with no service involved, no service missed anything.
+        return True
     if lemmas & (EVIDENCE_WORDS | DENIAL_VERBS | {"without"}):
         # "no evidence that information was withheld" denies it; "no evidence that
         # information was shared" reports the weakness.

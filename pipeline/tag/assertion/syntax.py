@@ -21,9 +21,9 @@ def scope_chain(anchor: Token) -> list[Token]:
 
 
 def _is_barrier(token: Token) -> bool:
-    if token.dep_ == "relcl":
-        # "nothing to suggest ...", "no reason to think ...": infinitival relatives
-        # belong to the noun's scope.
+    if token.dep_ == "relcl" or (token.dep_ == "advcl" and token.head.pos_ == "NOUN"):
+        # "nothing to suggest ...", "no opportunity for anyone to consider ...":
+        # infinitival relatives belong to the noun's scope.
         return not any(child.lower_ == "to" for child in token.children)
     if token.dep_ == "conj" and token.pos_ in ("VERB", "AUX"):
         return not any(child.lower_ in DISTRIBUTIVE_CC for child in token.head.children)

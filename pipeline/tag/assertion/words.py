@@ -43,6 +43,9 @@ PROBLEM_WORDS = frozenset(
         "problem", "shortage", "shortcoming", "shortfall", "weakness",
     }
 )  # fmt: skip
+# Being known to, or in contact with, a service: negated for a parent, no service was
+# involved to miss anything.
+INVOLVEMENT_WORDS = frozenset({"contact", "involved", "known", "open", "touch"})
 IMPACT_VERBS = frozenset({"affect", "contribute", "hamper", "hinder", "impact", "influence"})
 EVIDENCE_WORDS = frozenset(
     {"establish", "evidence", "find", "indicate", "indication", "reason", "show", "sign",
@@ -53,7 +56,7 @@ EVIDENCE_WORDS = frozenset(
 FAILURE_WORDS = PROBLEM_WORDS | frozenset(
     {
         "absence", "absent", "fail", "ignore", "inadequate", "insufficient", "lack", "late",
-        "miss", "no", "not", "never", "overlook", "poor", "short", "turnover", "vacancy",
+        "miss", "missed", "no", "not", "never", "overlook", "poor", "short", "turnover", "vacancy",
         "withhold", "without",
     }
 )  # fmt: skip
