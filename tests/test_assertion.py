@@ -1086,6 +1086,14 @@ HELD_OUT_HISTORICAL = [
 
 # Regressions from checking the rules against the taxonomy's own examples and negatives.
 REGRESSIONS = [
+    ("Information sharing between the nursery and the health visitor was good throughout.",
+     "Information sharing", PW, AN, Assertion.NEGATED),  # good practice denies the weakness
+    ("The pre-birth assessment was thorough and involved both parents.",
+     "pre-birth assessment", PW, AN, Assertion.NEGATED),
+    ("The pre-birth assessment was thorough, but it left out the father.",
+     "pre-birth assessment", PW, AN, Assertion.PRESENT),  # the praise is turned
+    ("The baby was seen promptly by the GP, who did not ask who lived at home.", None, PW,
+     AN, Assertion.PRESENT),
     ("The stepfather told the nurse that he did not drink, and nothing in the GP records "
      "suggested otherwise.", None, RF, BG, Assertion.NEGATED),  # a joined clause denies it
     ("The social worker spoke to the grandmother and found no evidence that she drank while "

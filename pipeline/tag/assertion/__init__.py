@@ -15,6 +15,7 @@ from pipeline.records import Assertion, Section
 from pipeline.tag.assertion.historical import _is_historical
 from pipeline.tag.assertion.hypothetical import _is_conditional, _is_generic, _is_speculative
 from pipeline.tag.assertion.negation import _is_negated
+from pipeline.tag.assertion.praise import _praises
 from pipeline.tag.assertion.recommendation import _is_recommendation, _reports_past
 from pipeline.tag.assertion.subject import detect_subject
 from pipeline.tag.assertion.syntax import scope_chain
@@ -55,6 +56,8 @@ def detect_assertion(
     if _is_generic(sentence):  # before negation: "parents ... do not necessarily pose a risk"
         return Assertion.HYPOTHETICAL
     if _is_negated(chain, span, practice, whole=cue is None):
+        return Assertion.NEGATED
+    if practice and _praises(sentence, chain):
         return Assertion.NEGATED
     if _is_speculative(chain, practice):
         return Assertion.HYPOTHETICAL

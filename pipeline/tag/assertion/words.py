@@ -61,6 +61,19 @@ FAILURE_WORDS = PROBLEM_WORDS | frozenset(
     }
 )  # fmt: skip
 
+# --- good practice ------------------------------------------------------------------
+# Praise of a practice, which for a practice weakness is evidence against it.
+PRAISE_WORDS = frozenset(
+    {
+        "appropriate", "appropriately", "carefully", "comprehensive", "consistent",
+        "correctly", "effective", "effectively", "excellent", "exemplary", "good", "prompt",
+        "promptly", "quickly", "robust", "sound", "stable", "swift", "swiftly", "thorough",
+        "thoroughly", "timely", "well",
+    }
+)  # fmt: skip
+# Words that turn a sentence against its own praise: "thorough, but ...".
+CONTRAST_WORDS = frozenset({"although", "but", "despite", "however", "though", "yet"})
+
 # --- recommendation -----------------------------------------------------------------
 DIRECTIVE_MODALS = frozenset({"should", "must", "ought", "shall"})
 IMPORTANCE_ADJECTIVES = frozenset({"crucial", "essential", "imperative", "important", "vital"})
