@@ -1104,6 +1104,11 @@ REGRESSIONS = [
      "adult mental health service", PW, AN, Assertion.NEGATED),  # no service, no miss
     ("Neither parent was in contact with drug or alcohol services during the review period.",
      "drug or alcohol services", PW, AN, Assertion.NEGATED),
+    ("Mr B was not known to any adult service, so there was no missed opportunity for a "
+     "practitioner to think about his parenting.", "practitioner", PW, AN,
+     Assertion.NEGATED),  # the infinitive under "opportunity" is in the noun's scope
+    ("There was a missed opportunity for a practitioner to think about his parenting.",
+     "practitioner", PW, AN, Assertion.PRESENT),
     ("The drug service knew the father but was not in contact with the children's social "
      "worker.", None, PW, AN, Assertion.PRESENT),  # a service, not a parent, out of contact
     ("The boy arrived at school without a coat in the snow.", "without a coat", RF, BG,
