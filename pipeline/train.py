@@ -300,6 +300,6 @@ def model_card(head: ThemeHead) -> str:
     for kind, score in meta.get("evidence_cv", {}).items():
         lines.append(
             f"| {kind} | {score['present']} | {score['not_present']} "
-            f"| {score.get('C', 4.0):g} | {score['cv_f1_not_present']:.3f} |"
+            f"| {score['C']:g} | {score['cv_f1_not_present']:.3f} |"
         )
     return "\n".join(lines) + "\n"
