@@ -81,6 +81,42 @@ def test_committed_head_was_trained_on_the_default_encoder_and_others_change_the
     assert current_versions(encoder="minilm").model == other
 
 
+@pytest.mark.parametrize("option", ["minilm-int8", "minilm-base", "static"])
+def test_every_shipped_head_was_trained_on_its_encoder_and_the_committed_train_split(option):
+    from pipeline.goldset import DEFAULT_DIR, load_gold_rows
+    from pipeline.tag.embeddings import encoder_name, head_dir_for
+
+    head = ThemeHead.load(head_dir_for(option))
+    retrain = f"run `scr-themes train --encoder {option}`"
+    assert head.meta["encoder"] == encoder_name(option)
+    assert head.meta["taxonomy_digest"] == TAXONOMY.digest, retrain
+    train = load_gold_rows(DEFAULT_DIR / "train.jsonl")
+    assert head.meta["gold_train_sentences"] == len(train), retrain
+
+
+def test_the_base_option_runs_minilm_as_installed_with_its_own_head():
+    from pipeline.nlp import load_nlp
+    from pipeline.records import Section, Sentence
+    from pipeline.tag.combine import ThemeTagger
+    from pipeline.tag.embeddings import (
+        DEFAULT_ENCODER,
+        ENCODER_NAME,
+        EmbeddingClassifier,
+        head_dir_for,
+        make_encoder,
+    )
+
+    assert head_dir_for("minilm-base") not in (DEFAULT_HEAD_DIR, head_dir_for("static"))
+    encoder = make_encoder("minilm-base")
+    assert encoder.name == f"{ENCODER_NAME}+int8" != make_encoder(DEFAULT_ENCODER).name
+    head = ThemeHead.load(head_dir_for("minilm-base"))
+    tagger = ThemeTagger(TAXONOMY, load_nlp(), EmbeddingClassifier(encoder, head))
+    text = "The baby was found unresponsive on the sofa next to his father."
+    sentence = Sentence("s1", "d1", 1, 0, len(text), Section.BACKGROUND, text)
+    tags = tagger.tag_sentences([sentence])
+    assert [t.theme_id for t in tags if not t.needs_review] == ["unsafe_sleep"]
+
+
 @pytest.mark.slow
 def test_train_reproduces_the_committed_head(tmp_path):
     from pipeline.cli import CONTEXT_WEIGHT
