@@ -14,9 +14,10 @@ import pytest
 from pipeline.records import Assertion, Section
 
 GOLD = Path(__file__).resolve().parents[1] / "corpus_samples" / "gold_sentences"
-SPLITS = ("train", "dev", "test")
+SPLITS = ("train", "dev", "test", "cross_dev", "cross_test")
 MIN_PRESENT = 70
 MIN_PRESENT_HELD_OUT = 10
+MIN_PRESENT_CROSS = 8  # each cross split: three writers' half-sets of 4 or more
 
 
 @pytest.fixture(scope="module")
@@ -76,6 +77,10 @@ def test_every_theme_has_enough_present_sentences(build, rows):
         counts = present(rows[split])
         for theme in build.THEMES:
             assert counts[theme] >= MIN_PRESENT_HELD_OUT, (split, theme)
+    for split in ("cross_dev", "cross_test"):
+        counts = present(rows[split])
+        for theme in build.THEMES:
+            assert counts[theme] >= MIN_PRESENT_CROSS, (split, theme)
 
 
 def test_every_theme_has_hard_negatives(build, rows):
@@ -94,12 +99,19 @@ def test_every_theme_has_hard_negatives(build, rows):
 
 def test_splits_are_disjoint(rows):
     docs = {split: {r["doc"] for r in split_rows} for split, split_rows in rows.items()}
-    assert not docs["train"] & docs["dev"]
-    assert not docs["train"] & docs["test"]
-    assert not docs["dev"] & docs["test"]
+    for i, split in enumerate(SPLITS):
+        for other in SPLITS[i + 1 :]:
+            assert not docs[split] & docs[other], (split, other)
     train_texts = {r["text"].casefold() for r in rows["train"]}
-    assert not [r["text"] for r in rows["test"] if r["text"].casefold() in train_texts]
-    assert not [r["text"] for r in rows["dev"] if r["text"].casefold() in train_texts]
+    for split in SPLITS[1:]:
+        assert not [r["text"] for r in rows[split] if r["text"].casefold() in train_texts]
+
+
+def test_cross_splits_hold_only_the_writers_kept_out_of_training(build, rows):
+    for split in ("cross_dev", "cross_test"):
+        assert rows[split], split
+        assert all(r["doc"] >= build.FIRST_CROSS_DOC for r in rows[split])
+    assert all(r["doc"] < build.FIRST_CROSS_DOC for r in rows["train"])
 
 
 def test_documents_are_in_reading_order(rows):
@@ -130,3 +142,15 @@ def test_parser_rejects_bad_labels(build, tmp_path):
     assert doc.rows[-1]["labels"] == [
         {"theme": "neglect", "assertion": "present", "subject": "child"}
     ]
+
+
+def test_second_annotator_labelled_the_same_cross_test_sentences(build, rows):
+    folder = GOLD / "second_labels"
+    second = [row for path in sorted(folder.glob("g*.txt")) for row in build.parse_file(path).rows]
+    docs = {row["doc"] for row in second}
+    assert len(docs) >= 12
+    first = [row for row in rows["cross_test"] if row["doc"] in docs]
+    assert [(r["doc"], r["index"], r["text"]) for r in second] == [
+        (r["doc"], r["index"], r["text"]) for r in first
+    ]
+    assert any(r["labels"] != f["labels"] for r, f in zip(second, first, strict=True))

@@ -15,7 +15,8 @@ before it to be understood. ``[]`` is a sentence with no theme. Blank lines and
 lines starting with ``//`` are ignored.
 
 Run ``python corpus_samples/gold_sentences/build.py`` to validate the sources,
-write ``train.jsonl``, ``dev.jsonl`` and ``test.jsonl`` next to this file and
+write ``train.jsonl``, ``dev.jsonl``, ``test.jsonl``, ``cross_dev.jsonl`` and
+``cross_test.jsonl`` next to this file and
 print the coverage table. ``--check`` validates and compares with the committed
 files without writing; ``--out DIR`` writes elsewhere.
 """
@@ -35,7 +36,7 @@ from pipeline.taxonomy import CORE_THEMES
 
 HERE = Path(__file__).resolve().parent
 SRC = HERE / "src"
-SPLITS = ("train", "dev", "test")
+SPLITS = ("train", "dev", "test", "cross_dev", "cross_test")
 
 
 THEMES = CORE_THEMES
@@ -63,6 +64,11 @@ OVERRIDES: dict[str, str] = {}
 # it (ids sorting above LAST_SPLIT_DOC) always go to train, so that adding
 # training text never changes dev or test.
 LAST_SPLIT_DOC = "g065"
+
+# Documents from FIRST_CROSS_DOC on were written by writers whose text is in no other
+# split, to measure how the tagger carries over to a voice it has never seen. An odd
+# number goes to cross_dev (for choices), an even one to cross_test (for reporting).
+FIRST_CROSS_DOC = "g201"
 
 HEADER = re.compile(r"^# doc (g\d{3}) \| ([^|]+?) \| (\w+)\s*$")
 SECTION = re.compile(r"^## (\w+)\s*$")
@@ -191,7 +197,9 @@ def load_docs(src: Path = SRC) -> list[Doc]:
 def assign_splits(docs: list[Doc]) -> dict[str, str]:
     """Document id -> split, deterministically from the sorted ids."""
     out = {}
-    for i, doc_id in enumerate(sorted(d.id for d in docs)):
+    for doc_id in (d.id for d in docs if d.id >= FIRST_CROSS_DOC):
+        out[doc_id] = "cross_dev" if int(doc_id[1:]) % 2 else "cross_test"
+    for i, doc_id in enumerate(sorted(d.id for d in docs if d.id < FIRST_CROSS_DOC)):
         if doc_id > LAST_SPLIT_DOC:
             out[doc_id] = "train"  # written after the split: train only
             continue
