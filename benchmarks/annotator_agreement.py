@@ -108,12 +108,12 @@ def main() -> None:
         return
 
     from pipeline.aggregate import is_evidence
-    from pipeline.goldset import as_sentences
+    from pipeline.goldset import tag_rows
     from pipeline.run import load_pipeline
     from pipeline.tag.embeddings import DEFAULT_ENCODER
 
     pipeline = load_pipeline(encoder=args.encoder or DEFAULT_ENCODER)
-    tags = pipeline.tagger.tag_sentences(as_sentences(first))
+    tags = tag_rows(pipeline.tagger, first)
     counted: dict[str, set[str]] = {}
     for tag in tags:
         if is_evidence(tag):

@@ -1,4 +1,4 @@
-"""Benchmark (issue 3): frozen MiniLM against MiniLM fine-tuned contrastively, on DEV only.
+"""Benchmark (issue 3): frozen MiniLM against MiniLM fine-tuned contrastively, on dev splits only.
 
     .venv/bin/python benchmarks/compare_finetuning.py [--pairs-per-sentence K] [--epochs N]
     .venv/bin/python benchmarks/compare_finetuning.py --time-steps 20   (only time a few steps)
@@ -11,8 +11,8 @@ so the step is a plain torch loop over the sentence-transformers loss (what ``mo
 would run). The fine-tuned copy is saved to a temporary folder, never into the repository.
 
 Then, for each encoder, the shipped head recipe (``train_head``, context weight 0.3) is
-trained into a temporary folder and the tagger scores the DEV split, "combined" and
-"embeddings" alone. The test split is never read.
+trained into a temporary folder and the tagger scores the dev and cross_dev splits,
+"combined" and "embeddings" alone. The test splits are never read.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 from pipeline.finetune import FineTuneSettings, build_pairs, fine_tune  # noqa: E402
-from pipeline.goldset import DEFAULT_DIR, as_sentences, load_gold_rows, score_rows  # noqa: E402
+from pipeline.goldset import DEFAULT_DIR, load_gold_rows, score_rows, tag_rows  # noqa: E402
 from pipeline.nlp import load_nlp  # noqa: E402
 from pipeline.tag.adapter import unwrap  # noqa: E402
 from pipeline.tag.combine import CombineSettings, ThemeTagger  # noqa: E402
@@ -79,30 +79,28 @@ def encoding_speed(encoder, texts: list[str]) -> float:
     return len(texts) / (time.perf_counter() - start)
 
 
-def evaluate(name, encoder, taxonomy, nlp, rules, train, dev) -> list[tuple]:
+def evaluate(name, encoder, taxonomy, nlp, rules, train, splits) -> list[tuple]:
     head_dir = Path(tempfile.mkdtemp(prefix=f"head-{name}-"))
     head = train_head(taxonomy, encoder, rules, train, head_dir, CONTEXT_WEIGHT)
     classifier = EmbeddingClassifier(encoder, head)
-    sentences = as_sentences(dev)
-    gold_present = {(row.id, theme) for row in dev for theme in row.present()}
     results = []
-    for method in ("combined", "embeddings"):
-        tagger = ThemeTagger(taxonomy, nlp, classifier, CombineSettings(method=method))
-        tags = tagger.tag_sentences(sentences)
-        evaluation = score_rows(dev, tags, taxonomy.ids)
-        counted = [t for t in tags if not t.needs_review and str(t.assertion) == "present"]
-        hits = sum((t.sentence_id, t.theme_id) in gold_present for t in counted)
-        results.append(
-            (
-                name,
-                method,
-                evaluation.macro_f1("sentence"),
-                evaluation.macro_f1("document"),
-                hits / max(1, len(counted)),
-                len(counted),
+    for split, rows in splits.items():
+        for method in ("combined", "embeddings"):
+            tagger = ThemeTagger(taxonomy, nlp, classifier, CombineSettings(method=method))
+            evaluation = score_rows(rows, tag_rows(tagger, rows), taxonomy.ids)
+            precision, _, counted = evaluation.evidence_precision()
+            results.append(
+                (
+                    split,
+                    name,
+                    method,
+                    evaluation.macro_f1("sentence"),
+                    evaluation.macro_f1("document"),
+                    precision,
+                    counted,
+                )
             )
-        )
-        print(f"  {name} {method}: done", flush=True)
+        print(f"  {name} {split}: done", flush=True)
     print(f"  {name} combiner weights {np.round(head.combiner_, 3).tolist()}", flush=True)
     return results
 
@@ -146,6 +144,7 @@ def main() -> None:
     taxonomy = load_taxonomy()
     train = load_gold_rows(DEFAULT_DIR / "train.jsonl")
     dev = load_gold_rows(DEFAULT_DIR / "dev.jsonl")
+    splits = {"dev": dev, "cross_dev": load_gold_rows(DEFAULT_DIR / "cross_dev.jsonl")}
     data = build_training_set(taxonomy, train)
     pairs = build_pairs(data, args.pairs_per_sentence, args.seed, not args.topic_pairs)
     positives = sum(y == 1.0 for _, _, y in pairs)
@@ -189,19 +188,20 @@ def main() -> None:
     )
     for name, encoder in encoders:
         speed[name] = encoding_speed(encoder, dev_texts)
-        rows += evaluate(name, encoder, taxonomy, nlp, rules, train, dev)
+        rows += evaluate(name, encoder, taxonomy, nlp, rules, train, splits)
 
     print()
-    print(f"DEV split: {len(dev)} sentences, {len({r.doc for r in dev})} documents")
+    for split, split_rows in splits.items():
+        print(f"{split}: {len(split_rows)} sentences, {len({r.doc for r in split_rows})} documents")
     header = (
-        f"{'encoder':11} {'method':11} {'sent macro-F1':>13} {'doc macro-F1':>12} "
+        f"{'split':10} {'encoder':11} {'method':11} {'sent macro-F1':>13} {'doc macro-F1':>12} "
         f"{'evidence prec':>13} {'tags':>5}"
     )
     print(header)
     print("-" * len(header))
-    for name, method, sentence_f1, document_f1, precision, count in rows:
+    for split, name, method, sentence_f1, document_f1, precision, count in rows:
         print(
-            f"{name:11} {method:11} {sentence_f1:13.3f} {document_f1:12.3f} "
+            f"{split:10} {name:11} {method:11} {sentence_f1:13.3f} {document_f1:12.3f} "
             f"{precision:13.3f} {count:5d}"
         )
     print()

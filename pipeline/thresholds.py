@@ -1,4 +1,4 @@
-"""Per-theme thresholds, chosen on the dev split of the gold set and written to the taxonomy.
+"""Per-theme thresholds, chosen on the gold set's dev splits and written to the taxonomy.
 
 A tag counts as evidence when its assertion is ``present`` and its score reaches its
 theme's threshold; below it the tag is ``needs_review``. For each theme the rule picks
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.aggregate import is_evidence
 from pipeline.evaluate import Counts
-from pipeline.goldset import GoldRow, as_sentences, load_gold_rows, score_rows
+from pipeline.goldset import GoldRow, load_gold_rows, score_rows, tag_rows
 from pipeline.records import Tag
 from pipeline.taxonomy import Taxonomy
 
@@ -181,13 +181,15 @@ def tune_from_gold(
     taxonomy_path: Path,
     taxonomy: Taxonomy,
     tagger: ThemeTagger,
-    gold: Path,
+    gold: Path | list[Path],
     write: bool = False,
     keep_documents: bool = True,
 ) -> str:
-    """Tag a gold split, choose every theme's threshold, report, and optionally write them."""
-    rows = load_gold_rows(gold)
-    tags = without_held_back(tagger.tag_sentences(as_sentences(rows)), taxonomy)
+    """Tag gold splits, choose every theme's threshold, report, and optionally write them."""
+    rows = [
+        row for path in ([gold] if isinstance(gold, Path) else gold) for row in load_gold_rows(path)
+    ]
+    tags = without_held_back(tag_rows(tagger, rows), taxonomy)
     choices = tune_thresholds(rows, tags, taxonomy, keep_documents=keep_documents)
     chosen = {choice.theme_id: choice.threshold for choice in choices}
     lines = [format_choices(choices, taxonomy), ""]

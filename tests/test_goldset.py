@@ -110,3 +110,15 @@ def test_error_report_lists_false_positives_and_negatives_per_theme():
     assert "## neglect" in report and "False negatives (2):" in report
     assert "[0.90 negated] The children were hungry." in report
     assert "[no candidate] The home was dirty." in report
+
+
+def test_gold_rows_are_tagged_one_document_at_a_time_as_the_pipeline_tags(real_pipeline):
+    from pipeline.goldset import DEFAULT_DIR, tag_rows
+
+    rows = load_gold_rows(DEFAULT_DIR / "cross_dev.jsonl")
+    first = [r for r in rows if r.doc == rows[0].doc]
+    tagger = real_pipeline.tagger
+    alone = tagger.tag_sentences(as_sentences(first))
+    assert alone  # the document has tags to compare
+    in_split = [t for t in tag_rows(tagger, rows) if t.document_id == rows[0].doc]
+    assert in_split == alone  # the other documents of the split change nothing

@@ -122,9 +122,15 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.set_defaults(command=cmd_evaluate)
 
     tune = commands.add_parser(
-        "tune-thresholds", help="choose each theme's threshold on the gold dev split"
+        "tune-thresholds", help="choose each theme's threshold on the gold dev splits"
     )
-    tune.add_argument("--gold", type=Path, default=None, help="gold split (default: bundled dev)")
+    tune.add_argument(
+        "--gold",
+        type=Path,
+        nargs="+",
+        default=None,
+        help="gold splits, pooled (default: the bundled dev and cross_dev)",
+    )
     tune.add_argument("--taxonomy", type=Path, default=None)
     tune.add_argument("--write", action="store_true", help="write them into the taxonomy")
     tune.add_argument(

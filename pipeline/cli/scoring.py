@@ -35,7 +35,7 @@ def cmd_tune_thresholds(args: argparse.Namespace) -> int:
 
     path = args.taxonomy or DEFAULT_PATH
     pipeline = load_pipeline(path)
-    gold = args.gold or DEFAULT_DIR / "dev.jsonl"
+    gold = args.gold or [DEFAULT_DIR / "dev.jsonl", DEFAULT_DIR / "cross_dev.jsonl"]
     keep = not args.precision_only
     print(tune_from_gold(path, pipeline.taxonomy, pipeline.tagger, gold, args.write, keep))
     return 0
@@ -66,7 +66,6 @@ def _evaluate_documents(path: Path, pipeline: Any) -> tuple[Any, str]:
 
 def _evaluate_sentences(path: Path, pipeline: Any, errors: Path | None) -> tuple[Any, str]:
     from pipeline.goldset import (
-        as_sentences,
         assertion_confusion,
         error_report,
         format_confusion,
@@ -76,10 +75,11 @@ def _evaluate_sentences(path: Path, pipeline: Any, errors: Path | None) -> tuple
         reliability,
         score_rows,
         subject_confusion,
+        tag_rows,
     )
 
     rows = load_gold_rows(path)
-    tags = pipeline.tagger.tag_sentences(as_sentences(rows))
+    tags = tag_rows(pipeline.tagger, rows)
     print("Assertions of gold labels against the tagger's counted and review tags:")
     print(format_confusion(assertion_confusion(rows, tags)) + "\n")
     print("Subjects of gold labels against the tagger's, where it tagged the theme:")

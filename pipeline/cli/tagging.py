@@ -159,7 +159,7 @@ def _reviewed(dataset: Path, gold_dir: Path) -> list[tuple[str, str, bool]]:
 
 def _dev_scores(taxonomy: Any, head_dir: Path, gold_dir: Path, encoder: str) -> str:
     """Macro-F1 of a head on the dev split, document and sentence level."""
-    from pipeline.goldset import as_sentences, load_gold_rows, score_rows
+    from pipeline.goldset import load_gold_rows, score_rows, tag_rows
     from pipeline.nlp import load_nlp
     from pipeline.tag.combine import ThemeTagger
     from pipeline.tag.embeddings import EmbeddingClassifier, ThemeHead, make_encoder
@@ -167,7 +167,7 @@ def _dev_scores(taxonomy: Any, head_dir: Path, gold_dir: Path, encoder: str) -> 
     head = ThemeHead.load(head_dir)
     tagger = ThemeTagger(taxonomy, load_nlp(), EmbeddingClassifier(make_encoder(encoder), head))
     rows = load_gold_rows(gold_dir / "dev.jsonl")
-    evaluation = score_rows(rows, tagger.tag_sentences(as_sentences(rows)), taxonomy.ids)
+    evaluation = score_rows(rows, tag_rows(tagger, rows), taxonomy.ids)
     return (
         f"{head.version}: document macro-F1 {evaluation.macro_f1('document'):.3f}, "
         f"sentence macro-F1 {evaluation.macro_f1('sentence'):.3f}"
