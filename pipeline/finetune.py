@@ -205,10 +205,10 @@ def adapter_card(version: str, meta: dict[str, Any]) -> str:
             f"warm-up then linear decay; seed {meta['seed']}; {meta['seconds']} s of wall time "
             "in the run that made them",
             "",
-            "The dev and test splits were not used. The theme head (`models/theme_head/`) is",
-            "trained on this encoder's vectors: after retraining the adapters, run",
-            "`scr-themes train`. Measured scores, with the commands that reproduce them, are",
-            "in the README (Accuracy).",
+            "No held-out split (dev, test, cross_dev, cross_test) was used. The theme head",
+            "(`models/theme_head/`) is trained on this encoder's vectors: after retraining",
+            "the adapters, run `scr-themes train`. Measured scores, with the commands that",
+            "reproduce them, are in the README (Accuracy).",
             "",
         ]
     )
