@@ -13,7 +13,7 @@ allowed threshold with the best sentence F1, and is marked so.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -181,14 +181,12 @@ def tune_from_gold(
     taxonomy_path: Path,
     taxonomy: Taxonomy,
     tagger: ThemeTagger,
-    gold: Path | list[Path],
+    gold: Sequence[Path],
     write: bool = False,
     keep_documents: bool = True,
 ) -> str:
-    """Tag gold splits, choose every theme's threshold, report, and optionally write them."""
-    rows = [
-        row for path in ([gold] if isinstance(gold, Path) else gold) for row in load_gold_rows(path)
-    ]
+    """Tag gold splits, pooled, choose every theme's threshold, report, optionally write."""
+    rows = [row for path in gold for row in load_gold_rows(path)]
     tags = without_held_back(tag_rows(tagger, rows), taxonomy)
     choices = tune_thresholds(rows, tags, taxonomy, keep_documents=keep_documents)
     chosen = {choice.theme_id: choice.threshold for choice in choices}

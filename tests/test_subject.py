@@ -390,3 +390,35 @@ def test_a_dataset_written_before_subjects_gains_the_column(tmp_path: Path) -> N
         tags = dataset.table("tags")
     assert tags["subject"].isna().tolist() == [True, False]  # the old row has none
     assert tags["subject"].iloc[1] == "child"
+
+
+def test_tune_thresholds_pools_the_gold_splits_it_is_given(tmp_path: Path, nlp: Language) -> None:
+    import json
+    import re
+
+    from pipeline.thresholds import tune_from_gold
+
+    def split(name: str, texts: list[str]) -> Path:
+        path = tmp_path / f"{name}.jsonl"
+        rows = [
+            {"doc": name, "index": i, "section": "background", "text": text, "labels": []}
+            for i, text in enumerate(texts)
+        ]
+        path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+        return path
+
+    one = split("d1", ["The home was cold and dirty.", "The baby slept on the sofa."])
+    two = split("d2", ["The mother had been drinking.", "Nobody visited."])
+    taxonomy = load_taxonomy()
+    fixed = FixedClassifier(taxonomy.ids, 0.6)
+    tagger = ThemeTagger(taxonomy, nlp, fixed, CombineSettings(method="embeddings"))  # type: ignore[arg-type]
+
+    def counted(gold: list[Path]) -> int:
+        report = tune_from_gold(DEFAULT_PATH, taxonomy, tagger, gold)
+        match = re.search(r"^before .* over (\d+) counted tags$", report, re.MULTILINE)
+        assert match, report
+        return int(match.group(1))
+
+    alone = counted([one]), counted([two])
+    assert min(alone) > 0
+    assert counted([one, two]) == sum(alone)  # both splits, each document tagged on its own
