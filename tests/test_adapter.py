@@ -139,6 +139,6 @@ def test_train_encoder_command_writes_adapters_and_their_card(tmp_path, capsys):
     assert config["steps"] == 2 and config["rank"] == FineTuneSettings().rank
     card = (tmp_path / "MODEL_CARD.md").read_text()
     assert card.startswith(f"# Encoder adapters `{config['version']}`")
-    assert "dev and test splits were not used" in card
+    assert "No held-out split (dev, test, cross_dev, cross_test) was used" in card
     assert f"-> {tmp_path}" in capsys.readouterr().out
     assert MiniLMEncoder(adapter=tmp_path).name == f"{ENCODER_NAME}+{config['version']}"
