@@ -174,7 +174,9 @@ def test_sample_suggestions_are_unexplained_findings_sentences(
 ):
     _, out = sample_dataset
     data, _ = _discover(real_pipeline, sample_results)
-    assert data["suggestions"] and data["n_candidates"] >= 10
+    # 9 unexplained analysis sentences with the models of 2026-11-26 round 2 (18 before):
+    # the samples are written so that nearly every finding carries a theme
+    assert data["suggestions"] and data["n_candidates"] >= 6
     tables = read_dataset(out)
     sentences = tables["sentences"].set_index("sentence_id")
     tagged = set(tables["tags"].loc[tables["tags"].score >= 0.2, "sentence_id"])
