@@ -35,7 +35,7 @@ lint: setup
 train: setup
 	$(BIN)/scr-themes train
 
-# Fine-tune the encoder's adapters (about 5 minutes on 2 cores), then the head on its vectors.
+# Fine-tune the encoder's adapters (about 11 minutes on 2 cores), then the head on its vectors.
 train-encoder: setup
 	$(BIN)/scr-themes train-encoder
 	$(BIN)/scr-themes train
