@@ -25,8 +25,16 @@ from pipeline.cli import OFFLINE_ENV
 for key, value in OFFLINE_ENV.items():
     os.environ.setdefault(key, value)
 
-from pipeline.evaluate import Counts, Evaluation  # noqa: E402
-from pipeline.goldset import DEFAULT_DIR, GoldRow, Label, load_gold_rows  # noqa: E402
+from pipeline.evaluate import Evaluation  # noqa: E402
+from pipeline.goldset import (  # noqa: E402
+    DEFAULT_DIR,
+    GoldRow,
+    Label,
+    load_gold_rows,
+    score_counted,
+    score_rows,
+    tag_rows,
+)
 from pipeline.records import Section  # noqa: E402
 from pipeline.taxonomy import CORE_THEMES  # noqa: E402
 
@@ -59,20 +67,7 @@ def read_second_labels(folder: Path = SECOND_DIR) -> list[GoldRow]:
 
 def agreement(truth: list[GoldRow], other: dict[str, set[str]]) -> Evaluation:
     """``other`` (sentence id -> themes counted present) scored against ``truth``."""
-    evaluation = Evaluation(themes=CORE_THEMES)
-    docs = sorted({row.doc for row in truth})
-    for theme in CORE_THEMES:
-        sentence, document = Counts(), Counts()
-        for row in truth:
-            sentence.add(theme in row.present(), theme in other.get(row.id, set()))
-        for doc in docs:
-            rows = [row for row in truth if row.doc == doc]
-            document.add(
-                any(theme in row.present() for row in rows),
-                any(theme in other.get(row.id, set()) for row in rows),
-            )
-        evaluation.sentence[theme], evaluation.document[theme] = sentence, document
-    return evaluation
+    return score_counted(truth, other, CORE_THEMES)
 
 
 def summary(evaluation: Evaluation) -> str:
@@ -107,26 +102,20 @@ def main() -> None:
     if args.no_tagger:
         return
 
-    from pipeline.aggregate import is_evidence
-    from pipeline.goldset import tag_rows
     from pipeline.run import load_pipeline
     from pipeline.tag.embeddings import DEFAULT_ENCODER
 
     pipeline = load_pipeline(encoder=args.encoder or DEFAULT_ENCODER)
     tags = tag_rows(pipeline.tagger, first)
-    counted: dict[str, set[str]] = {}
-    for tag in tags:
-        if is_evidence(tag):
-            counted.setdefault(tag.sentence_id, set()).add(tag.theme_id)
     print(
         f"tagger ({pipeline.tagger.model_version}) against the first: "
-        f"{summary(agreement(first, counted))}"
+        f"{summary(score_rows(first, tags, CORE_THEMES))}"
     )
-    print(f"tagger against the second: {summary(agreement(second, counted))}")
+    print(f"tagger against the second: {summary(score_rows(second, tags, CORE_THEMES))}")
     both = [row for row in first if first_present[row.id] == second_present[row.id]]
     print(
         f"tagger on the {len(both)} sentences both annotators label alike: "
-        f"{summary(agreement(both, counted))}"
+        f"{summary(score_rows(both, tags, CORE_THEMES))}"
     )
 
 

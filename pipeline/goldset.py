@@ -106,6 +106,13 @@ def score_rows(rows: list[GoldRow], tags: list[Tag], theme_ids: tuple[str, ...])
     for tag in tags:
         if is_evidence(tag):
             counted.setdefault(tag.sentence_id, set()).add(tag.theme_id)
+    return score_counted(rows, counted, theme_ids)
+
+
+def score_counted(
+    rows: list[GoldRow], counted: dict[str, set[str]], theme_ids: tuple[str, ...]
+) -> Evaluation:
+    """Counts per theme of ``counted`` (sentence id -> themes counted present) against gold."""
     evaluation = Evaluation(themes=theme_ids)
     docs = sorted({row.doc for row in rows})
     for theme_id in theme_ids:
