@@ -25,7 +25,7 @@ DEFAULT_ADAPTER_DIR = MODELS_DIR / "encoder_adapter"
 ENCODER_OPTIONS = ("minilm", "minilm-int8", "minilm-base", "static")
 DEFAULT_ENCODER = "minilm-int8"  # measured: 3.5x the float speed, document F1 kept
 STATIC_NAME = f"{ENCODER_NAME}+static256"
-# the head each encoder's vectors were trained for; the MiniLM options share one
+# the head each encoder's vectors were trained for; minilm and minilm-int8 share the default
 HEAD_DIRS = {
     "static": MODELS_DIR / "theme_head_static",
     "minilm-base": MODELS_DIR / "theme_head_base",
@@ -188,7 +188,7 @@ def encoder_name(option: str = DEFAULT_ENCODER) -> str:
     if option == "static":
         return STATIC_NAME
     if option == "minilm-base":
-        return f"{ENCODER_NAME}+int8"
+        return f"{minilm_name(adapter=None)}+int8"
     return f"{minilm_name()}+int8" if option == "minilm-int8" else minilm_name()
 
 
