@@ -142,3 +142,30 @@ def test_train_encoder_command_writes_adapters_and_their_card(tmp_path, capsys):
     assert "No held-out split (dev, test, cross_dev, cross_test) was used" in card
     assert f"-> {tmp_path}" in capsys.readouterr().out
     assert MiniLMEncoder(adapter=tmp_path).name == f"{ENCODER_NAME}+{config['version']}"
+
+
+def test_a_soup_of_adapters_adds_the_mean_of_their_updates(tmp_path):
+    """benchmarks/compare_ensembles.py's soup: ranks concatenated, so the mean is exact."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from compare_ensembles import soup
+
+    rng = np.random.default_rng(0)
+    folders, updates = [], []
+    for index, (rank, alpha) in enumerate([(2, 4.0), (3, 3.0)]):
+        tensors = {
+            "layer.0.x.a": rng.normal(size=(rank, 5)),
+            "layer.0.x.b": rng.normal(size=(4, rank)),
+        }
+        tensors = {name: value.astype(np.float32) for name, value in tensors.items()}
+        adapter.save_adapter(tmp_path / str(index), tensors, {"rank": rank, "alpha": alpha})
+        folders.append(tmp_path / str(index))
+        updates.append(tensors["layer.0.x.b"] @ tensors["layer.0.x.a"] * alpha / rank)
+
+    tensors, config = adapter.load_adapter(soup(folders, tmp_path / "soup"))
+    update = tensors["layer.0.x.b"] @ tensors["layer.0.x.a"] * config["alpha"] / config["rank"]
+    assert config["rank"] == 5
+    assert np.allclose(update, np.mean(updates, axis=0), atol=1e-5)
+    assert not np.allclose(update, updates[0], atol=1e-2)
