@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from pipeline.aggregate import is_evidence
 from pipeline.records import DocumentResult
 
@@ -70,6 +72,80 @@ class Evaluation:
         hits = sum(self.sentence[t].tp for t in self.themes)
         counted = hits + sum(self.sentence[t].fp for t in self.themes)
         return (hits / counted if counted else 0.0), hits, counted
+
+
+BOOTSTRAP_DRAWS = 2000
+
+
+@dataclass(frozen=True)
+class Intervals:
+    """95% intervals of the three headline figures, from resampling whole documents."""
+
+    documents: int
+    document_f1: tuple[float, float]
+    sentence_f1: tuple[float, float]
+    precision: tuple[float, float]
+
+    def __str__(self) -> str:
+        def span(pair: tuple[float, float]) -> str:
+            return f"{pair[0]:.3f} to {pair[1]:.3f}"
+
+        return (
+            f"95% intervals, resampling the {self.documents} documents "
+            f"({BOOTSTRAP_DRAWS} draws): document macro-F1 {span(self.document_f1)}, "
+            f"sentence macro-F1 {span(self.sentence_f1)}, precision {span(self.precision)}"
+        )
+
+
+def bootstrap_intervals(per_document: list[Evaluation], seed: int = 13) -> Intervals:
+    """Percentile intervals of macro-F1 (both levels) and counted-evidence precision.
+
+    A split's documents are few (12 or 13), and a document's sentences are not
+    independent of each other, so whole documents are drawn with replacement; each draw
+    sums the documents' counts and scores them as :class:`Counts` does.
+    """
+    themes = per_document[0].themes
+    counts = {  # (documents, themes, [tp, fp, fn]) at each level
+        level: np.array(
+            [[_tp_fp_fn(getattr(e, level)[t]) for t in themes] for e in per_document],
+            dtype=np.float64,
+        )
+        for level in ("document", "sentence")
+    }
+    draws = np.random.default_rng(seed).multinomial(
+        len(per_document), [1 / len(per_document)] * len(per_document), size=BOOTSTRAP_DRAWS
+    )
+    summed = {level: np.einsum("rd,dtk->rtk", draws, c) for level, c in counts.items()}
+
+    def macro_f1(c: np.ndarray) -> np.ndarray:
+        tp, fp, fn = c[..., 0], c[..., 1], c[..., 2]
+        precision = np.where(tp + fp > 0, tp / np.maximum(tp + fp, 1), 1.0)
+        recall = np.where(tp + fn > 0, tp / np.maximum(tp + fn, 1), 1.0)
+        f1 = np.where(
+            precision + recall > 0,
+            2 * precision * recall / np.maximum(precision + recall, 1e-12),
+            0.0,
+        )
+        return f1.mean(axis=1)
+
+    sentence = summed["sentence"]
+    hits, counted = sentence[..., 0].sum(axis=1), (sentence[..., 0] + sentence[..., 1]).sum(axis=1)
+    precision = np.where(counted > 0, hits / np.maximum(counted, 1), np.nan)  # none counted
+
+    def interval(values: np.ndarray) -> tuple[float, float]:
+        low, high = np.nanpercentile(values, [2.5, 97.5])
+        return float(low), float(high)
+
+    return Intervals(
+        len(per_document),
+        interval(macro_f1(summed["document"])),
+        interval(macro_f1(sentence)),
+        interval(precision),
+    )
+
+
+def _tp_fp_fn(counts: Counts) -> tuple[int, int, int]:
+    return counts.tp, counts.fp, counts.fn
 
 
 def load_gold(path: Path) -> list[GoldDocument]:

@@ -109,6 +109,16 @@ def score_rows(rows: list[GoldRow], tags: list[Tag], theme_ids: tuple[str, ...])
     return score_counted(rows, counted, theme_ids)
 
 
+def score_by_document(
+    rows: list[GoldRow], tags: list[Tag], theme_ids: tuple[str, ...]
+) -> list[Evaluation]:
+    """:func:`score_rows` for each document of ``rows`` alone (for resampling documents)."""
+    by_doc: dict[str, list[GoldRow]] = {}
+    for row in rows:
+        by_doc.setdefault(row.doc, []).append(row)
+    return [score_rows(doc_rows, tags, theme_ids) for doc_rows in by_doc.values()]
+
+
 def score_counted(
     rows: list[GoldRow], counted: dict[str, set[str]], theme_ids: tuple[str, ...]
 ) -> Evaluation:

@@ -48,3 +48,18 @@ def test_evaluate_prints_a_per_theme_table_with_macro_f1(real_pipeline, tmp_path
     for theme_id in load_taxonomy().ids:
         assert theme_id in out
     assert "macro F1" in out
+
+
+def test_evaluate_on_sentence_gold_prints_intervals_over_its_documents(
+    real_pipeline, tmp_path, capsys
+):
+    from pipeline.goldset import DEFAULT_DIR
+
+    lines = (DEFAULT_DIR / "dev.jsonl").read_text().splitlines()
+    docs = sorted({json.loads(line)["doc"] for line in lines})[:2]
+    gold = tmp_path / "two.jsonl"
+    gold.write_text("\n".join(line for line in lines if json.loads(line)["doc"] in docs) + "\n")
+    assert main(["evaluate", str(gold)]) == 0
+    out = capsys.readouterr().out
+    assert "in 2 documents" in out
+    assert "95% intervals, resampling the 2 documents (2000 draws): document macro-F1" in out

@@ -122,3 +122,26 @@ def test_gold_rows_are_tagged_one_document_at_a_time_as_the_pipeline_tags(real_p
     assert alone  # the document has tags to compare
     in_split = [t for t in tag_rows(tagger, rows) if t.document_id == rows[0].doc]
     assert in_split == alone  # the other documents of the split change nothing
+
+
+def test_intervals_resample_whole_documents_and_bracket_the_figures():
+    from pipeline.evaluate import bootstrap_intervals
+    from pipeline.goldset import score_by_document
+
+    tags = [tag(ROWS[0], "neglect", Assertion.PRESENT)]  # d1 right, d2's neglect missed
+    per_document = score_by_document(ROWS, tags, THEMES)
+    assert len(per_document) == 2
+    assert (
+        per_document[0].sentence["neglect"].tp == 1 and per_document[1].sentence["neglect"].fn == 1
+    )
+    whole = score_rows(ROWS, tags, THEMES)
+    intervals = bootstrap_intervals(per_document)
+    assert intervals.documents == 2
+    low, high = intervals.sentence_f1
+    assert low < whole.macro_f1("sentence") < high  # 0.833: d1 alone 1.0, d2 alone 0.5
+    assert (low, high) == (0.5, 1.0)
+    assert intervals.precision == (1.0, 1.0)  # right wherever a draw counts a tag at all
+    assert bootstrap_intervals(per_document) == intervals  # seeded: the same every run
+    same = score_by_document(ROWS[:2], tags, THEMES) * 2
+    assert bootstrap_intervals(same).document_f1 == (1.0, 1.0)  # identical documents
+    assert "95% intervals, resampling the 2 documents" in str(intervals)

@@ -16,14 +16,17 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     pipeline = load_pipeline(encoder=args.encoder)
     if args.method != "combined":
         pipeline = with_method(pipeline, args.method)
+    intervals = None
     if is_sentence_gold(args.gold):
-        evaluation, described = _evaluate_sentences(args.gold, pipeline, args.errors)
+        evaluation, described, intervals = _evaluate_sentences(args.gold, pipeline, args.errors)
     else:
         evaluation, described = _evaluate_documents(args.gold, pipeline)
     print(
         f"{described}, model {pipeline.tagger.model_version}, taxonomy {pipeline.taxonomy.version}"
     )
     print(format_table(evaluation))
+    if intervals is not None:
+        print(intervals)
     return 0
 
 
@@ -64,7 +67,8 @@ def _evaluate_documents(path: Path, pipeline: Any) -> tuple[Any, str]:
     return score(gold, results, pipeline.taxonomy.ids), f"{len(gold)} gold documents"
 
 
-def _evaluate_sentences(path: Path, pipeline: Any, errors: Path | None) -> tuple[Any, str]:
+def _evaluate_sentences(path: Path, pipeline: Any, errors: Path | None) -> tuple[Any, str, Any]:
+    from pipeline.evaluate import bootstrap_intervals
     from pipeline.goldset import (
         assertion_confusion,
         error_report,
@@ -73,6 +77,7 @@ def _evaluate_sentences(path: Path, pipeline: Any, errors: Path | None) -> tuple
         format_subject_confusion,
         load_gold_rows,
         reliability,
+        score_by_document,
         score_rows,
         subject_confusion,
         tag_rows,
@@ -89,10 +94,12 @@ def _evaluate_sentences(path: Path, pipeline: Any, errors: Path | None) -> tuple
         print(f"Error report: {errors}")
     print("Reliability: does a score mean what it says?")
     print(format_reliability(reliability(rows, tags)) + "\n")
-    docs = len({row.doc for row in rows})
-    return score_rows(
-        rows, tags, pipeline.taxonomy.ids
-    ), f"{len(rows)} gold sentences in {docs} documents"
+    per_document = score_by_document(rows, tags, pipeline.taxonomy.ids)
+    return (
+        score_rows(rows, tags, pipeline.taxonomy.ids),
+        f"{len(rows)} gold sentences in {len(per_document)} documents",
+        bootstrap_intervals(per_document),
+    )
 
 
 def _progress(items: list[Any], desc: str) -> Any:
