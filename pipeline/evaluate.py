@@ -91,7 +91,8 @@ class Intervals:
             return f"{pair[0]:.3f} to {pair[1]:.3f}"
 
         return (
-            f"95% intervals, resampling the {self.documents} documents "
+            f"95% intervals, resampling the {self.documents} "
+            f"document{'' if self.documents == 1 else 's'} "
             f"({BOOTSTRAP_DRAWS} draws): document macro-F1 {span(self.document_f1)}, "
             f"sentence macro-F1 {span(self.sentence_f1)}, precision {span(self.precision)}"
         )

@@ -48,6 +48,7 @@ def test_evaluate_prints_a_per_theme_table_with_macro_f1(real_pipeline, tmp_path
     for theme_id in load_taxonomy().ids:
         assert theme_id in out
     assert "macro F1" in out
+    assert "95% intervals, resampling the 1 document (2000 draws)" in out
 
 
 def test_evaluate_on_sentence_gold_prints_intervals_over_its_documents(

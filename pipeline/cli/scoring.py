@@ -16,17 +16,15 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     pipeline = load_pipeline(encoder=args.encoder)
     if args.method != "combined":
         pipeline = with_method(pipeline, args.method)
-    intervals = None
     if is_sentence_gold(args.gold):
         evaluation, described, intervals = _evaluate_sentences(args.gold, pipeline, args.errors)
     else:
-        evaluation, described = _evaluate_documents(args.gold, pipeline)
+        evaluation, described, intervals = _evaluate_documents(args.gold, pipeline)
     print(
         f"{described}, model {pipeline.tagger.model_version}, taxonomy {pipeline.taxonomy.version}"
     )
     print(format_table(evaluation))
-    if intervals is not None:
-        print(intervals)
+    print(intervals)
     return 0
 
 
@@ -58,13 +56,19 @@ def with_method(pipeline: Any, method: str) -> Any:
     )
 
 
-def _evaluate_documents(path: Path, pipeline: Any) -> tuple[Any, str]:
-    from pipeline.evaluate import load_gold, score
+def _evaluate_documents(path: Path, pipeline: Any) -> tuple[Any, str, Any]:
+    from pipeline.evaluate import bootstrap_intervals, load_gold, score
     from pipeline.run import process_document
 
     gold = load_gold(path)
     results = [process_document(doc.path, pipeline) for doc in _progress(gold, "tagging")]
-    return score(gold, results, pipeline.taxonomy.ids), f"{len(gold)} gold documents"
+    ids = pipeline.taxonomy.ids
+    per_document = [score([g], [r], ids) for g, r in zip(gold, results, strict=True)]
+    return (
+        score(gold, results, ids),
+        f"{len(gold)} gold documents",
+        bootstrap_intervals(per_document),
+    )
 
 
 def _evaluate_sentences(path: Path, pipeline: Any, errors: Path | None) -> tuple[Any, str, Any]:
