@@ -11,6 +11,9 @@ Scores dev and cross_dev (combined method, one document at a time) for:
   head's combiner (double the encoding cost);
 - the shipped head's topic probability averaged with a k=15 nearest-neighbour vote over
   the head's own training sentences (cosine-weighted, on the same contextual vectors);
+- a review floor: a theme a rule hits keeps at least the candidate floor's score, so it
+  reaches the review queue however low the classifier scores it (how many tags that
+  adds, and how many of them gold calls present);
 - with ``--member``: the shipped adapters ensembled with other adapter folders (other
   seeds: ``scr-themes train-encoder --seed S --out DIR``), each with a head trained here
   by the shipped recipe; with ``--soup`` also one adapter whose weight update is the mean
@@ -102,6 +105,32 @@ class NeighbourBlend(EmbeddingClassifier):
         return (logistic + vote) / 2, evidence
 
 
+class FlooredRuleHits(ThemeTagger):
+    """A theme's score raised to the candidate floor wherever a rule hits: never dropped."""
+
+    def _scores(self, probabilities: np.ndarray, rule_hits: np.ndarray) -> np.ndarray:
+        scores = super()._scores(probabilities, rule_hits)
+        floor = self.settings.candidate_floor
+        return np.where(rule_hits.astype(bool), np.maximum(scores, floor), scores)
+
+
+def review_floor(taxonomy, nlp, classifier, splits) -> None:
+    """What a review floor for rule hits adds to the review queue, and how much is right."""
+    for split, rows in splits.items():
+        gold = {(row.id, theme) for row in rows for theme in row.present()}
+        before = {
+            (t.sentence_id, t.theme_id)
+            for t in tag_rows(ThemeTagger(taxonomy, nlp, classifier), rows)
+        }
+        after = tag_rows(FlooredRuleHits(taxonomy, nlp, classifier), rows)
+        added = {(t.sentence_id, t.theme_id) for t in after} - before
+        counted = sum(not t.needs_review for t in after if (t.sentence_id, t.theme_id) in added)
+        print(
+            f"review floor for rule hits, {split}: {len(before)} tags, {len(added)} more "
+            f"({counted} of them counted), {len(added & gold)} of those gold present"
+        )
+
+
 def soup(adapters: list[Path], out: Path) -> Path:
     """One adapter whose update ``scale * b @ a`` is the mean of the adapters' updates."""
     loaded = [load_adapter(folder) for folder in adapters]
@@ -162,6 +191,7 @@ def main() -> None:
     data = build_training_set(taxonomy, train)
     blend = NeighbourBlend(shipped.encoder, shipped.head, data.texts, data.previous, data.labels)
     score(f"adapters, head + {NEIGHBOURS}-neighbour vote", blend)
+    review_floor(taxonomy, nlp, shipped, splits)
     if args.member:
         members = [shipped] + [with_head(folder) for folder in args.member]
         score(f"ensemble: {len(members)} adapters", MeanLogitEnsemble(members))
