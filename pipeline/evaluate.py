@@ -120,14 +120,8 @@ def bootstrap_intervals(per_document: list[Evaluation], seed: int = 13) -> Inter
 
     def macro_f1(c: np.ndarray) -> np.ndarray:
         tp, fp, fn = c[..., 0], c[..., 1], c[..., 2]
-        precision = np.where(tp + fp > 0, tp / np.maximum(tp + fp, 1), 1.0)
-        recall = np.where(tp + fn > 0, tp / np.maximum(tp + fn, 1), 1.0)
-        f1 = np.where(
-            precision + recall > 0,
-            2 * precision * recall / np.maximum(precision + recall, 1e-12),
-            0.0,
-        )
-        return f1.mean(axis=1)
+        errors = 2 * tp + fp + fn  # F1 = 2tp / (2tp + fp + fn); 1 with nothing to find
+        return np.where(errors > 0, 2 * tp / np.maximum(errors, 1), 1.0).mean(axis=1)
 
     sentence = summed["sentence"]
     hits, counted = sentence[..., 0].sum(axis=1), (sentence[..., 0] + sentence[..., 1]).sum(axis=1)

@@ -94,10 +94,7 @@ def tag_rows(tagger: ThemeTagger, rows: list[GoldRow]) -> list[Tag]:
     whole and one document at a time): a document's gold tags must not depend on which
     other documents share its split.
     """
-    by_doc: dict[str, list[GoldRow]] = {}
-    for row in rows:
-        by_doc.setdefault(row.doc, []).append(row)
-    return [tag for doc in by_doc.values() for tag in tagger.tag_sentences(as_sentences(doc))]
+    return [tag for doc in by_document(rows) for tag in tagger.tag_sentences(as_sentences(doc))]
 
 
 def score_rows(rows: list[GoldRow], tags: list[Tag], theme_ids: tuple[str, ...]) -> Evaluation:
@@ -113,10 +110,15 @@ def score_by_document(
     rows: list[GoldRow], tags: list[Tag], theme_ids: tuple[str, ...]
 ) -> list[Evaluation]:
     """:func:`score_rows` for each document of ``rows`` alone (for resampling documents)."""
-    by_doc: dict[str, list[GoldRow]] = {}
+    return [score_rows(doc_rows, tags, theme_ids) for doc_rows in by_document(rows)]
+
+
+def by_document(rows: list[GoldRow]) -> list[list[GoldRow]]:
+    """``rows`` grouped by document, in order of first appearance."""
+    groups: dict[str, list[GoldRow]] = {}
     for row in rows:
-        by_doc.setdefault(row.doc, []).append(row)
-    return [score_rows(doc_rows, tags, theme_ids) for doc_rows in by_doc.values()]
+        groups.setdefault(row.doc, []).append(row)
+    return list(groups.values())
 
 
 def score_counted(
