@@ -87,6 +87,9 @@ class Intervals:
     precision: tuple[float, float]
 
     def __str__(self) -> str:
+        if not self.documents:
+            return "95% intervals: no documents to resample"
+
         def span(pair: tuple[float, float]) -> str:
             return f"{pair[0]:.3f} to {pair[1]:.3f}"
 
@@ -105,6 +108,9 @@ def bootstrap_intervals(per_document: list[Evaluation], seed: int = 13) -> Inter
     independent of each other, so whole documents are drawn with replacement; each draw
     sums the documents' counts and scores them as :class:`Counts` does.
     """
+    if not per_document:
+        nothing = (float("nan"), float("nan"))
+        return Intervals(0, nothing, nothing, nothing)
     themes = per_document[0].themes
     counts = {  # (documents, themes, [tp, fp, fn]) at each level
         level: np.array(

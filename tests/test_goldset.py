@@ -145,3 +145,4 @@ def test_intervals_resample_whole_documents_and_bracket_the_figures():
     same = score_by_document(ROWS[:2], tags, THEMES) * 2
     assert bootstrap_intervals(same).document_f1 == (1.0, 1.0)  # identical documents
     assert "95% intervals, resampling the 2 documents" in str(intervals)
+    assert str(bootstrap_intervals([])) == "95% intervals: no documents to resample"
