@@ -61,6 +61,39 @@ def test_saved_adapters_added_to_a_fresh_minilm_give_the_trained_vectors(tmp_pat
     assert adapter.adapter_config(tmp_path)["version"] == version == minilm_name(tmp_path)[-17:]
 
 
+def test_adapters_wrap_fold_and_reload_on_an_mpnet_layer_too():
+    """benchmarks/larger_encoder.py fine-tunes MPNet with the same adapters."""
+    import copy
+
+    import torch
+    from transformers import MPNetConfig, MPNetModel
+
+    torch.manual_seed(0)
+    config = MPNetConfig(
+        vocab_size=50, hidden_size=16, num_hidden_layers=2, num_attention_heads=2,
+        intermediate_size=32, max_position_embeddings=40,
+    )  # fmt: skip
+    base = MPNetModel(config).eval()
+    fresh = copy.deepcopy(base)
+    ids = torch.tensor([[0, 5, 7, 9, 2]])
+    assert adapter.layer_targets(base) == adapter.MPNET_TARGETS
+    learned = adapter.add_lora(base, rank=2, alpha=4.0)
+    assert len(learned) == 2 * 2 * len(adapter.MPNET_TARGETS)
+    with torch.no_grad():
+        for parameter in learned[1::2]:  # every b: non-zero, as training would leave it
+            parameter.copy_(torch.randn(parameter.shape) * 0.5)
+        wrapped = base(input_ids=ids).last_hidden_state
+        before = fresh(input_ids=ids).last_hidden_state
+        adapter.apply_adapter(fresh, adapter.adapter_tensors(base), 4.0 / 2)
+        reloaded = fresh(input_ids=ids).last_hidden_state
+        adapter.unwrap(base)
+        folded = base(input_ids=ids).last_hidden_state
+    assert not torch.allclose(before, wrapped, atol=1e-4)
+    assert torch.allclose(reloaded, wrapped, atol=1e-5)
+    assert torch.allclose(folded, wrapped, atol=1e-5)
+    assert type(base.encoder.layer[1].attention.attn.q).__name__ == "Linear"
+
+
 def test_tampered_or_missing_adapters_are_refused(tmp_path):
     tensors = {"layer.0.x.a": np.ones((2, 3), np.float32)}
     adapter.save_adapter(tmp_path, tensors, {"rank": 2, "alpha": 4.0})

@@ -27,6 +27,15 @@ TARGETS = (
     "intermediate.dense",
     "output.dense",
 )
+# the same layers in an MPNet layer (all-mpnet-base-v2), for ``benchmarks/larger_encoder.py``
+MPNET_TARGETS = (
+    "attention.attn.q",
+    "attention.attn.k",
+    "attention.attn.v",
+    "attention.attn.o",
+    "intermediate.dense",
+    "output.dense",
+)
 WEIGHTS_FILE = "adapter.safetensors"
 CONFIG_FILE = "adapter_config.json"
 
@@ -52,13 +61,18 @@ def lora_linear(base: Any, rank: int, alpha: float) -> Any:
     return LoRALinear()
 
 
+def layer_targets(bert: Any) -> tuple[str, ...]:
+    """The target layers' paths in ``bert``'s layers: BERT's (MiniLM) or MPNet's."""
+    return MPNET_TARGETS if hasattr(bert.encoder.layer[0].attention, "attn") else TARGETS
+
+
 def add_lora(bert: Any, rank: int, alpha: float) -> list[Any]:
     """Freeze ``bert`` and wrap its target layers in adapters; returns the new parameters."""
     for parameter in bert.parameters():
         parameter.requires_grad = False
     learned = []
     for layer in bert.encoder.layer:
-        for path in TARGETS:
+        for path in layer_targets(bert):
             parent_path, _, leaf = path.rpartition(".")
             parent = layer.get_submodule(parent_path)
             wrapped = lora_linear(getattr(parent, leaf), rank, alpha)
@@ -71,7 +85,7 @@ def adapter_tensors(bert: Any) -> dict[str, np.ndarray]:
     """The learned ``a`` and ``b`` matrices of a model prepared by :func:`add_lora`."""
     tensors = {}
     for index, layer in enumerate(bert.encoder.layer):
-        for path in TARGETS:
+        for path in layer_targets(bert):
             module = layer.get_submodule(path)
             tensors[f"layer.{index}.{path}.a"] = module.a.detach().cpu().numpy().copy()
             tensors[f"layer.{index}.{path}.b"] = module.b.detach().cpu().numpy().copy()
@@ -84,7 +98,7 @@ def unwrap(bert: Any) -> None:
 
     with torch.no_grad():
         for layer in bert.encoder.layer:
-            for path in TARGETS:
+            for path in layer_targets(bert):
                 parent_path, _, leaf = path.rpartition(".")
                 parent = layer.get_submodule(parent_path)
                 wrapped = getattr(parent, leaf)
@@ -138,7 +152,7 @@ def apply_adapter(bert: Any, tensors: dict[str, np.ndarray], scale: float) -> No
 
     with torch.no_grad():
         for index, layer in enumerate(bert.encoder.layer):
-            for path in TARGETS:
+            for path in layer_targets(bert):
                 a = torch.from_numpy(tensors[f"layer.{index}.{path}.a"])
                 b = torch.from_numpy(tensors[f"layer.{index}.{path}.b"])
                 layer.get_submodule(path).weight += (b @ a) * scale
