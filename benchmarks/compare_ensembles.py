@@ -37,8 +37,9 @@ for key, value in OFFLINE_ENV.items():
     os.environ.setdefault(key, value)
 
 import numpy as np  # noqa: E402
+from dev_scores import print_scores  # noqa: E402
 
-from pipeline.goldset import DEFAULT_DIR, load_gold_rows, score_rows, tag_rows  # noqa: E402
+from pipeline.goldset import DEFAULT_DIR, load_gold_rows, tag_rows  # noqa: E402
 from pipeline.nlp import load_nlp  # noqa: E402
 from pipeline.tag.adapter import load_adapter, save_adapter  # noqa: E402
 from pipeline.tag.combine import ThemeTagger  # noqa: E402
@@ -160,19 +161,7 @@ def main() -> None:
     rules = RuleTagger(taxonomy, nlp)
 
     def score(name: str, classifier) -> None:
-        tagger = ThemeTagger(taxonomy, nlp, classifier)
-        figures = []
-        for split, rows in splits.items():
-            evaluation = score_rows(rows, tag_rows(tagger, rows), taxonomy.ids)
-            precision, hits, counted = evaluation.evidence_precision()
-            document, sentence = evaluation.macro_f1("document"), evaluation.macro_f1("sentence")
-            figures.append((document, sentence, precision))
-            print(
-                f"{name:42} {split:9} {document:.3f} / {sentence:.3f} / {precision:.3f}"
-                f" ({hits}/{counted})"
-            )
-        mean = np.mean(figures, axis=0)
-        print(f"{name:42} {'mean':9} {mean[0]:.3f} / {mean[1]:.3f} / {mean[2]:.3f}", flush=True)
+        print_scores(name, ThemeTagger(taxonomy, nlp, classifier), splits)
 
     def with_head(adapter: Path | None, head_dir: Path | None = None) -> EmbeddingClassifier:
         encoder = MiniLMEncoder(quantized=True, adapter=adapter)
