@@ -70,9 +70,9 @@ def add_lora(bert: Any, rank: int, alpha: float) -> list[Any]:
     """Freeze ``bert`` and wrap its target layers in adapters; returns the new parameters."""
     for parameter in bert.parameters():
         parameter.requires_grad = False
-    learned = []
+    learned, targets = [], layer_targets(bert)
     for layer in bert.encoder.layer:
-        for path in layer_targets(bert):
+        for path in targets:
             parent_path, _, leaf = path.rpartition(".")
             parent = layer.get_submodule(parent_path)
             wrapped = lora_linear(getattr(parent, leaf), rank, alpha)
@@ -83,9 +83,9 @@ def add_lora(bert: Any, rank: int, alpha: float) -> list[Any]:
 
 def adapter_tensors(bert: Any) -> dict[str, np.ndarray]:
     """The learned ``a`` and ``b`` matrices of a model prepared by :func:`add_lora`."""
-    tensors = {}
+    tensors, targets = {}, layer_targets(bert)
     for index, layer in enumerate(bert.encoder.layer):
-        for path in layer_targets(bert):
+        for path in targets:
             module = layer.get_submodule(path)
             tensors[f"layer.{index}.{path}.a"] = module.a.detach().cpu().numpy().copy()
             tensors[f"layer.{index}.{path}.b"] = module.b.detach().cpu().numpy().copy()
@@ -96,9 +96,10 @@ def unwrap(bert: Any) -> None:
     """Fold each adapter into its base weight and put the plain ``Linear`` back."""
     import torch
 
+    targets = layer_targets(bert)
     with torch.no_grad():
         for layer in bert.encoder.layer:
-            for path in layer_targets(bert):
+            for path in targets:
                 parent_path, _, leaf = path.rpartition(".")
                 parent = layer.get_submodule(parent_path)
                 wrapped = getattr(parent, leaf)
@@ -150,9 +151,10 @@ def apply_adapter(bert: Any, tensors: dict[str, np.ndarray], scale: float) -> No
     """Add ``scale * b @ a`` to each target weight of ``bert``, in place."""
     import torch
 
+    targets = layer_targets(bert)
     with torch.no_grad():
         for index, layer in enumerate(bert.encoder.layer):
-            for path in layer_targets(bert):
+            for path in targets:
                 a = torch.from_numpy(tensors[f"layer.{index}.{path}.a"])
                 b = torch.from_numpy(tensors[f"layer.{index}.{path}.b"])
                 layer.get_submodule(path).weight += (b @ a) * scale
