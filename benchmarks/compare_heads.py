@@ -94,8 +94,7 @@ class FeatureHead(EmbeddingClassifier):
         kinds = [theme.kind for theme in taxonomy.themes]
         evidence_coef, evidence_intercept, _ = fit_evidence(plain, data.evidence, kinds)
         gold_rows = np.arange(len(data.texts) - len(train), len(data.texts))
-        docs = [row.doc for row in train]
-        combiner = fit_combiner(vectors, data, gold_rows, docs, c_values, rules, train)
+        combiner = fit_combiner(vectors, data, gold_rows, c_values, rules, train)
         head = ThemeHead(
             taxonomy.ids, coef, intercept, combiner, {}, evidence_coef, evidence_intercept
         )

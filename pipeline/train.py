@@ -1,8 +1,10 @@
 """Train the theme head: per-theme classifiers, then a calibrated rules+embeddings combiner.
 
-Training data: the taxonomy's examples and hard negatives, and the gold set's train split.
-The combiner is fitted on out-of-fold classifier probabilities for the gold train split
-(folds by document), so it learns how far to trust the classifier on text it has not seen.
+Training data: the taxonomy's examples and hard negatives, the gold set's train split and,
+where given, labelled real review text (``pipeline.realtext``), weighted up since it is how
+reviews are really written. The combiner is fitted on out-of-fold classifier probabilities
+for the gold and real sentences (folds by document), so it learns how far to trust the
+classifier and the rules on text it has not seen.
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ ON_TOPIC_NEGATIVES = ("negated", "recommendation", "hypothetical", "historical")
 C_GRID = (1.0, 4.0, 16.0, 64.0)
 COMBINER_FOLDS = 5
 SEED = 13
+# Each real sentence counts as this many written ones: chosen on the realtext folds
+# (benchmarks/realtext_cv.py), where 3 to 10 scored alike and 1 lost 0.03 of document F1.
+REAL_WEIGHT = 3.0
 
 
 @dataclass(frozen=True)
@@ -35,30 +40,38 @@ class TrainingSet:
     labels: np.ndarray  # (texts, themes) of 1, 0 or UNKNOWN: is the sentence about the theme
     previous: list[int | None]  # row of each sentence's predecessor in its document
     evidence: np.ndarray  # (texts, themes): 1 asserted present, 0 on topic but not, or UNKNOWN
+    weights: np.ndarray  # (texts,): how much each sentence counts in every fit
 
 
 def build_training_set(
     taxonomy: Taxonomy,
     gold: Sequence[GoldRow] = (),
     reviewed: Sequence[tuple[str, str, bool]] = (),
+    real: Sequence[GoldRow] = (),
+    real_weight: float = REAL_WEIGHT,
 ) -> TrainingSet:
-    """Label every taxonomy and gold sentence for every theme.
+    """Label every taxonomy, gold and real sentence for every theme.
 
     The head learns topic, not assertion: negated, recommendation, hypothetical and
     historical sentences are about their theme, so they are positives here; the assertion
     detector rules them out later. An off-topic negative is a negative for its own theme
     only, since it may well be evidence of another. A reviewer's decision labels its own
-    theme only: accepted evidence is a positive, a rejected tag a negative.
+    theme only: accepted evidence is a positive, a rejected tag a negative. The labelled
+    sentences (gold, then real, each in document order) are the last rows.
     """
     ids = taxonomy.ids
     texts: list[str] = []
     rows: list[list[int]] = []
     evidence: list[list[int]] = []
+    weights: list[float] = []
+    previous: list[int | None] = []
 
-    def add(text: str, labels: list[int], asserted: dict[str, bool]) -> None:
+    def add(text: str, labels: list[int], asserted: dict[str, bool], weight: float = 1.0) -> None:
+        previous.append(None)
         texts.append(text)
         rows.append(labels)
         evidence.append([int(asserted[i]) if i in asserted else UNKNOWN for i in ids])
+        weights.append(weight)
 
     for theme in taxonomy.themes:
         topic = [1 if other == theme.id else 0 for other in ids]
@@ -78,19 +91,20 @@ def build_training_set(
             [int(accepted) if i == theme_id else UNKNOWN for i in ids],
             {theme_id: True} if accepted else {},
         )
-    previous: list[int | None] = [None] * len(texts)
-    for index, row in enumerate(gold):
-        follows = index > 0 and gold[index - 1].doc == row.doc
-        previous.append(len(texts) - 1 if follows else None)
-        mentioned = {label.theme for label in row.labels}
-        asserted = {label.theme: label.assertion == "present" for label in row.labels}
-        add(row.text, [1 if theme_id in mentioned else 0 for theme_id in ids], asserted)
+    for labelled, weight in ((gold, 1.0), (real, real_weight)):
+        for index, row in enumerate(labelled):
+            follows = index > 0 and labelled[index - 1].doc == row.doc
+            mentioned = {label.theme for label in row.labels}
+            asserted = {label.theme: label.assertion == "present" for label in row.labels}
+            add(row.text, [int(i in mentioned) for i in ids], asserted, weight)
+            previous[-1] = len(texts) - 2 if follows else None
     shape = (-1, len(ids))
     return TrainingSet(
         texts,
         np.array(rows, dtype=np.int8).reshape(shape),
         previous,
         np.array(evidence, dtype=np.int8).reshape(shape),
+        np.array(weights),
     )
 
 
@@ -102,19 +116,21 @@ def train_head(
     out_dir: Path,
     context_weight: float = 0.0,
     reviewed: Sequence[tuple[str, str, bool]] = (),
+    real: Sequence[GoldRow] = (),
 ) -> ThemeHead:
     """Encode, fit the classifiers and the combiner, save the head with its model card."""
-    data = build_training_set(taxonomy, gold, reviewed)
+    data = build_training_set(taxonomy, gold, reviewed, real)
     plain = encoder.encode(data.texts)
     vectors = contextual(plain, data.previous, context_weight)
     c_values, cv_scores = choose_c(vectors, data, taxonomy.ids)
-    coef, intercept = fit_classifiers(vectors, data.labels, c_values)
+    coef, intercept = fit_classifiers(vectors, data.labels, c_values, data.weights)
     kinds = [theme.kind for theme in taxonomy.themes]
-    evidence_coef, evidence_intercept, evidence_cv = fit_evidence(plain, data.evidence, kinds)
-    gold_rows = np.arange(len(data.texts) - len(gold), len(data.texts))
-    combiner = fit_combiner(
-        vectors, data, gold_rows, [row.doc for row in gold], c_values, rules, gold
+    evidence_coef, evidence_intercept, evidence_cv = fit_evidence(
+        plain, data.evidence, kinds, data.weights
     )
+    labelled = [*gold, *real]
+    labelled_rows = np.arange(len(data.texts) - len(labelled), len(data.texts))
+    combiner = fit_combiner(vectors, data, labelled_rows, c_values, rules, labelled)
     meta = {
         "encoder": encoder.name,
         "head": "sklearn LogisticRegression per theme + logistic combiner",
@@ -124,6 +140,9 @@ def train_head(
         "pipeline_version": PIPELINE_VERSION,
         "training_sentences": len(data.texts),
         "gold_train_sentences": len(gold),
+        "real_sentences": len(real),
+        "real_documents": len({row.doc for row in real}),
+        "real_weight": REAL_WEIGHT if real else 0.0,
         "reviewed_examples": len(reviewed),
         "cv_scores": {
             theme_id: {**cv_scores[theme_id], "C": c_values[i]}
@@ -146,8 +165,8 @@ def choose_c(
     chosen, scores = [], {}
     for column, theme_id in enumerate(theme_ids):
         known = data.labels[:, column] != UNKNOWN
-        x, y = vectors[known], data.labels[known, column]
-        best_c, best_f1 = max(((c, _cv_f1(x, y, c)) for c in C_GRID), key=lambda pair: pair[1])
+        x, y, w = vectors[known], data.labels[known, column], data.weights[known]
+        best_c, best_f1 = max(((c, _cv_f1(x, y, c, w)) for c in C_GRID), key=lambda pair: pair[1])
         chosen.append(best_c)
         scores[theme_id] = {
             "cv_f1": round(best_f1, 3),
@@ -158,20 +177,27 @@ def choose_c(
 
 
 def fit_classifiers(
-    vectors: np.ndarray, labels: np.ndarray, c_values: list[float]
+    vectors: np.ndarray,
+    labels: np.ndarray,
+    c_values: list[float],
+    weights: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """One logistic regression per theme column, on the rows whose label is known."""
+    weights = np.ones(len(vectors)) if weights is None else weights
     coefs, intercepts = [], []
     for column, c in enumerate(c_values):
         known = labels[:, column] != UNKNOWN
-        model = _logistic(c).fit(vectors[known], labels[known, column])
+        model = _logistic(c).fit(vectors[known], labels[known, column], weights[known])
         coefs.append(model.coef_[0])
         intercepts.append(model.intercept_[0])
     return np.array(coefs, dtype=np.float32), np.array(intercepts, dtype=np.float32)
 
 
 def fit_evidence(
-    vectors: np.ndarray, evidence: np.ndarray, kinds: list[str]
+    vectors: np.ndarray,
+    evidence: np.ndarray,
+    kinds: list[str],
+    weights: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, dict[str, dict]]:
     """Per theme kind, one classifier of "asserted present" against "on topic but not".
 
@@ -181,6 +207,7 @@ def fit_evidence(
     ("the information was not shared" is a practice weakness, present). Trained on each
     sentence alone, without its predecessor: an assertion is the sentence's own.
     """
+    weights = np.ones(len(vectors)) if weights is None else weights
     coef = np.zeros((len(kinds), vectors.shape[1]), dtype=np.float32)
     intercept = np.zeros(len(kinds), dtype=np.float32)
     scores = {}
@@ -188,10 +215,10 @@ def fit_evidence(
         columns = [i for i, k in enumerate(kinds) if k == kind]
         known = evidence[:, columns] != UNKNOWN
         rows, picked = np.nonzero(known)
-        x, y = vectors[rows], evidence[:, columns][rows, picked]
+        x, y, w = vectors[rows], evidence[:, columns][rows, picked], weights[rows]
         # the regularisation that best finds what is not asserted, cross-validated
-        c, f1 = max(((c, _cv_f1(x, 1 - y, c)) for c in C_GRID), key=lambda pair: pair[1])
-        model = _logistic(c).fit(x, y)
+        c, f1 = max(((c, _cv_f1(x, 1 - y, c, w)) for c in C_GRID), key=lambda pair: pair[1])
+        model = _logistic(c).fit(x, y, w)
         coef[columns], intercept[columns] = model.coef_[0], model.intercept_[0]
         scores[kind] = {
             "C": c,
@@ -205,31 +232,38 @@ def fit_evidence(
 def fit_combiner(
     vectors: np.ndarray,
     data: TrainingSet,
-    gold_rows: np.ndarray,
-    gold_docs: list[str],
+    labelled_rows: np.ndarray,
     c_values: list[float],
     rules: RuleTagger,
-    gold: Sequence[GoldRow],
+    labelled: Sequence[GoldRow],
 ) -> np.ndarray:
-    """Fit (logit, rule hit, interaction) -> P(theme) on out-of-fold gold predictions."""
-    if len(gold) == 0:
+    """Fit (logit, rule hit, interaction) -> P(theme) on out-of-fold labelled predictions.
+
+    Folds are by document, over the gold and real sentences together; each sentence
+    weighs in the fit as it does in the classifiers', so real text has its say in how far
+    a rule hit or a classifier score is to be trusted.
+    """
+    if len(labelled) == 0:
         raise ValueError("the combiner needs gold sentences: pass the gold train split")
-    out_of_fold = np.zeros((len(gold_rows), data.labels.shape[1]))
-    docs = np.array(gold_docs)
-    unique = np.array(sorted(set(gold_docs)))
+    out_of_fold = np.zeros((len(labelled_rows), data.labels.shape[1]))
+    docs = np.array([row.doc for row in labelled])
+    unique = np.array(sorted(set(docs)))
     folds = np.arange(len(unique)) % COMBINER_FOLDS
     for fold in range(COMBINER_FOLDS):
         held = np.isin(docs, unique[folds == fold])
         keep = np.ones(len(data.texts), dtype=bool)
-        keep[gold_rows[held]] = False
-        coef, intercept = fit_classifiers(vectors[keep], data.labels[keep], c_values)
-        logits = vectors[gold_rows[held]] @ coef.T + intercept
+        keep[labelled_rows[held]] = False
+        coef, intercept = fit_classifiers(
+            vectors[keep], data.labels[keep], c_values, data.weights[keep]
+        )
+        logits = vectors[labelled_rows[held]] @ coef.T + intercept
         out_of_fold[held] = 1.0 / (1.0 + np.exp(-logits))
-    parsed = rules.nlp.pipe(row.text for row in gold)
+    parsed = rules.nlp.pipe(row.text for row in labelled)
     hits = hit_matrix([rules.find_hits(doc) for doc in parsed], rules.taxonomy.ids)
     features = combiner_features(out_of_fold, hits).reshape(-1, 3)
-    target = data.labels[gold_rows].reshape(-1)
-    model = LogisticRegression(C=1.0, max_iter=2000).fit(features, target)
+    target = data.labels[labelled_rows].reshape(-1)
+    weights = np.repeat(data.weights[labelled_rows], data.labels.shape[1])
+    model = LogisticRegression(C=1.0, max_iter=2000).fit(features, target, weights)
     return np.array([*model.coef_[0], model.intercept_[0]], dtype=np.float64)
 
 
@@ -237,12 +271,13 @@ def _logistic(c: float) -> LogisticRegression:
     return LogisticRegression(C=c, max_iter=2000)
 
 
-def _cv_f1(x: np.ndarray, y: np.ndarray, c: float) -> float:
+def _cv_f1(x: np.ndarray, y: np.ndarray, c: float, weights: np.ndarray) -> float:
     folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=SEED)
     predictions = np.zeros_like(y)
     for train, test in folds.split(x, y):
-        predictions[test] = _logistic(c).fit(x[train], y[train]).predict(x[test])
-    return float(f1_score(y, predictions))
+        model = _logistic(c).fit(x[train], y[train], weights[train])
+        predictions[test] = model.predict(x[test])
+    return float(f1_score(y, predictions, sample_weight=weights))
 
 
 def model_card(head: ThemeHead) -> str:
