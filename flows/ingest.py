@@ -32,6 +32,7 @@ from pipeline.isolate import IsolatedExtractor
 from pipeline.parallel import DocumentPool, WorkerSettings
 from pipeline.quarantine import needs_quarantine, quarantine
 from pipeline.records import DocumentResult, Status
+from pipeline.scope import not_a_review
 from pipeline.settings import MIB, ExtractSettings
 from pipeline.store import Dataset
 from pipeline.tag.embeddings import DEFAULT_ENCODER
@@ -244,6 +245,7 @@ def summarise(
                 "document_id": row.document_id,
                 "status": row.status,
                 "error": None if _missing(row.error) else row.error,
+                "not_a_review": not_a_review(None if _missing(row.warnings) else row.warnings),
                 "themes": present.get(row.document_id, []),
             }
             for row in rows.sort_values("file_name").itertuples()

@@ -25,8 +25,10 @@ from pipeline.records import (
     Page,
     Sentence,
     Status,
+    Tag,
     document_id,
 )
+from pipeline.scope import NOT_A_REVIEW, check_scope, scope_warning
 from pipeline.segment import segment_pages
 from pipeline.tag.combine import ThemeTagger
 from pipeline.tag.embeddings import (
@@ -159,14 +161,18 @@ def retag_document(
     document: Document, pages: list[Page], sentences: list[Sentence], pipeline: Pipeline
 ) -> DocumentResult:
     """Tag a document's stored sentences again (a new taxonomy or model), without extracting."""
-    tags = pipeline.tagger.tag_sentences(sentences)
+    tags, out_of_scope = _tag_in_scope(pages, sentences, pipeline)
     themes = aggregate_themes(document.id, sentences, tags, pipeline.taxonomy)
+    kept = [
+        w for w in (document.warnings or "").split("; ") if w and not w.startswith(NOT_A_REVIEW)
+    ]
     retagged = replace(
         document,
         taxonomy_version=pipeline.taxonomy.version,
         model_version=pipeline.tagger.model_version,
         ingested_at=_now(),
         metadata=extract_metadata(pages, sentences),
+        warnings="; ".join([*kept, *out_of_scope]) or None,
     )
     return DocumentResult(retagged, pages, sentences, tags, themes)
 
@@ -187,11 +193,14 @@ def _process_pages(
     started = time.perf_counter()
     sentences = segment_pages(doc_id, pages, pipeline.segmenter or pipeline.tagger.nlp)
     segmented = time.perf_counter()
-    tags = pipeline.tagger.tag_sentences(sentences)
+    tags, out_of_scope = _tag_in_scope(pages, sentences, pipeline)
     themes = aggregate_themes(doc_id, sentences, tags, pipeline.taxonomy)
     timings = {"segment": segmented - started, "tag": time.perf_counter() - segmented}
+    document = _document(doc_id, path, extraction, pipeline)
     document = replace(
-        _document(doc_id, path, extraction, pipeline), metadata=extract_metadata(pages, sentences)
+        document,
+        metadata=extract_metadata(pages, sentences),
+        warnings="; ".join(filter(None, [document.warnings, *out_of_scope])) or None,
     )
     log.info(
         "document %s: %s, %d sentences, %d tags",
@@ -208,6 +217,17 @@ def _process_pages(
         themes=themes,
         timings=timings,
     )
+
+
+def _tag_in_scope(
+    pages: list[Page], sentences: list[Sentence], pipeline: Pipeline
+) -> tuple[list[Tag], list[str]]:
+    """The document's tags, and its warnings of scope: a document that is not a child case
+    review (or a report about one) gets no tags at all, so no theme is counted or queued."""
+    reason = check_scope((page.text for page in pages), pipeline.taxonomy.document_check)
+    if reason:
+        return [], [scope_warning(reason)]
+    return pipeline.tagger.tag_sentences(sentences), []
 
 
 def read_pages(path: Path, password: str | None = None) -> list[Page]:

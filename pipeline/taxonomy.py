@@ -57,11 +57,21 @@ class Theme:
 
 
 @dataclass(frozen=True, slots=True)
+class DocumentCheck:
+    """Phrases that tell a child case review (or a report about one) from other documents."""
+
+    case_terms: tuple[str, ...] = ()
+    child_terms: tuple[str, ...] = ()
+    other_titles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Taxonomy:
     version: str
     themes: tuple[Theme, ...]
     neutral: tuple[str, ...]  # sentences that evidence no theme (routine chronology, method)
     digest: str  # SHA-256 of the file, so a changed taxonomy is never mistaken for the old one
+    document_check: DocumentCheck | None = None  # None: every document counts as a review
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -111,7 +121,29 @@ def parse_taxonomy(raw: Any, digest: str = "") -> Taxonomy:
         themes=themes,
         neutral=tuple(" ".join(text.split()) for text in neutral),
         digest=digest,
+        document_check=_parse_document_check(raw.get("document_check")),
     )
+
+
+def _parse_document_check(raw: Any) -> DocumentCheck | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise TaxonomyError("taxonomy: 'document_check' must be a mapping of phrase lists")
+    lists = {}
+    for key in ("case_terms", "child_terms", "other_titles"):
+        phrases = raw.get(key)
+        if not isinstance(phrases, list) or not all(
+            isinstance(p, str) and p.strip() for p in phrases
+        ):
+            raise TaxonomyError(f"taxonomy: document_check '{key}' must be a list of phrases")
+        lists[key] = tuple(" ".join(p.lower().split()) for p in phrases)
+    unknown = set(raw) - set(lists)
+    if unknown:
+        raise TaxonomyError(
+            f"taxonomy: document_check has unknown keys: {', '.join(sorted(unknown))}"
+        )
+    return DocumentCheck(**lists)
 
 
 def _parse_theme(entry: Any, index: int) -> Theme:

@@ -33,7 +33,9 @@ def format_summary(summary: dict[str, Any]) -> str:
     """Themes per document, then one line per document that could not be read."""
     lines = [f"Dataset: {summary['out']}", ""]
     for doc in summary["documents"]:
-        if doc["status"] in ("ok", "ocr"):
+        if doc.get("not_a_review"):
+            lines.append(f"{doc['file_name']}: (not a case review: {doc['not_a_review']})")
+        elif doc["status"] in ("ok", "ocr"):
             lines.append(f"{doc['file_name']}: {', '.join(doc['themes']) or '(no theme found)'}")
         else:
             lines.append(f"{doc['file_name']}: [{doc['status']}] {doc['error']}")
@@ -54,7 +56,10 @@ def cmd_tag(args: argparse.Namespace) -> int:
             print(json.dumps(record, ensure_ascii=False))
         else:
             present = [t for t, v in record["themes"].items() if v["present"]]
-            print(f"{path}: {', '.join(present) or '(none)'}")
+            if record["not_a_review"]:
+                print(f"{path}: (not a case review: {record['not_a_review']})")
+            else:
+                print(f"{path}: {', '.join(present) or '(none)'}")
         if result.document.error:
             print(f"{path}: {result.document.status}: {result.document.error}", file=sys.stderr)
     return 0
@@ -63,7 +68,13 @@ def cmd_tag(args: argparse.Namespace) -> int:
 def tag_record(
     path: str, result: Any, theme_ids: tuple[str, ...], is_evidence: Any
 ) -> dict[str, Any]:
-    """The JSON line for one document: every theme, with its counted evidence."""
+    """The JSON line for one document: every theme, with its counted evidence.
+
+    ``not_a_review`` says why a document that is not a child case review (or a report
+    about one) has no theme; it is null for a review.
+    """
+    from pipeline.scope import not_a_review
+
     sentences = {s.id: s for s in result.sentences}
     themes: dict[str, Any] = {}
     by_theme = {t.theme_id: t for t in result.themes}
@@ -87,7 +98,13 @@ def tag_record(
             ],
         }
     doc = result.document
-    return {"document": path, "status": str(doc.status), "error": doc.error, "themes": themes}
+    return {
+        "document": path,
+        "status": str(doc.status),
+        "error": doc.error,
+        "not_a_review": not_a_review(doc.warnings),
+        "themes": themes,
+    }
 
 
 def cmd_train(args: argparse.Namespace) -> int:
