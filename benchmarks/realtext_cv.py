@@ -17,10 +17,12 @@ two cores.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
 import time
+from dataclasses import asdict
 from pathlib import Path
 
 from pipeline.cli import CONTEXT_WEIGHT, OFFLINE_ENV
@@ -76,14 +78,10 @@ def cross_validated_tags(pipeline, rows: list[GoldRow], folds: dict[str, int]) -
 
 def report(rows: list[GoldRow], tags: list[Tag], theme_ids: tuple[str, ...]) -> str:
     evaluation = score_rows(rows, tags, theme_ids)
-    found = sum(evaluation.sentence[t].tp for t in theme_ids)
-    present = found + sum(evaluation.sentence[t].fn for t in theme_ids)
     worst = min(theme_ids, key=lambda t: evaluation.document[t].f1)
     return "\n".join(
         [
             format_table(evaluation),
-            f"share of reader-marked present sentences found: {found / present:.3f} "
-            f"({found}/{present})",
             f"lowest document F1: {worst} {evaluation.document[worst].f1:.3f}",
             str(bootstrap_intervals(score_by_document(rows, tags, theme_ids))),
         ]
@@ -95,6 +93,11 @@ def main() -> None:
     parser.add_argument("--realtext", type=Path, default=REALTEXT_DIR)
     parser.add_argument("--shipped", action="store_true", help="score the shipped models")
     parser.add_argument("--threshold", type=float, nargs="*", default=[])
+    parser.add_argument(
+        "--save-tags",
+        type=Path,
+        help="write the tags as JSON lines here (keep it outside the repo)",
+    )
     args = parser.parse_args()
     if not is_realtext(args.realtext):
         sys.exit(f"skipped: no labelled real text at {args.realtext}")
@@ -108,6 +111,9 @@ def main() -> None:
         tags = cross_validated_tags(pipeline, rows, load_folds(args.realtext))
         print(f"5-fold cross-validation by document, {len(rows)} real sentences")
     print(report(rows, tags, ids))
+    if args.save_tags:
+        with open(args.save_tags, "w") as out:
+            out.writelines(json.dumps(asdict(tag), default=str) + "\n" for tag in tags)
     for threshold in args.threshold:
         held_back = without_held_back(tags, pipeline.taxonomy)
         rescored = with_thresholds(held_back, dict.fromkeys(ids, threshold))

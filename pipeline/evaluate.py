@@ -73,6 +73,12 @@ class Evaluation:
         counted = hits + sum(self.sentence[t].fp for t in self.themes)
         return (hits / counted if counted else 0.0), hits, counted
 
+    def evidence_recall(self) -> tuple[float, int, int]:
+        """Share of gold present sentences counted for their theme: (share, found, present)."""
+        found = sum(self.sentence[t].tp for t in self.themes)
+        present = found + sum(self.sentence[t].fn for t in self.themes)
+        return (found / present if present else 0.0), found, present
+
 
 BOOTSTRAP_DRAWS = 2000
 
@@ -236,4 +242,7 @@ def format_table(evaluation: Evaluation) -> str:
     )
     share, hits, counted = evaluation.evidence_precision()
     lines.append(f"precision of counted evidence sentences: {share:.3f} ({hits}/{counted})")
+    found, hits, present = evaluation.evidence_recall()
+    if present:
+        lines.append(f"share of gold present sentences found: {found:.3f} ({hits}/{present})")
     return "\n".join(lines)

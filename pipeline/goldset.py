@@ -236,30 +236,49 @@ def format_reliability(table: list[tuple[str, int, float, float]]) -> str:
 
 
 def error_report(rows: list[GoldRow], tags: list[Tag], theme_ids: tuple[str, ...]) -> str:
-    """Markdown: per theme, the false positives and false negatives with their scores."""
+    """Markdown: per theme and kind of error, the false positives and negatives with scores.
+
+    A false positive is on topic (gold mentions the theme, but not as present) or off topic;
+    a false negative had no candidate, a candidate below its threshold, one the evidence
+    check held back, or one the assertion rules judged other than present.
+    """
     by_row = {row.id: row for row in rows}
     counted = {(t.sentence_id, t.theme_id): t for t in tags if is_evidence(t)}
     candidates = {(t.sentence_id, t.theme_id): t for t in tags}
     lines = ["# Errors against the gold sentences", ""]
     for theme_id in theme_ids:
-        false_pos = [
-            (by_row[s], tag)
-            for (s, t), tag in counted.items()
-            if t == theme_id and theme_id not in by_row[s].present()
-        ]
-        false_neg = [
-            row for row in rows if theme_id in row.present() and (row.id, theme_id) not in counted
-        ]
+        false_pos: dict[str, list[str]] = {}
+        for (sentence_id, tagged), tag in counted.items():
+            row = by_row[sentence_id]
+            if tagged != theme_id or theme_id in row.present():
+                continue
+            mentioned = any(label.theme == theme_id for label in row.labels)
+            gold = ", ".join(f"{x.theme}:{x.assertion}" for x in row.labels) or "no theme"
+            false_pos.setdefault("on topic, not present" if mentioned else "off topic", []).append(
+                f"- `{row.id}` {tag.score:.2f} {tag.method} [gold: {gold}] {row.text}"
+            )
+        false_neg: dict[str, list[str]] = {}
+        for row in rows:
+            if theme_id not in row.present() or (row.id, theme_id) in counted:
+                continue
+            candidate = candidates.get((row.id, theme_id))
+            kind = _missed_kind(candidate)
+            seen = f"{candidate.score:.2f} {candidate.assertion}" if candidate else "-"
+            false_neg.setdefault(kind, []).append(f"- `{row.id}` [{seen}] {row.text}")
         if not false_pos and not false_neg:
             continue
-        lines += [f"## {theme_id}", "", f"False positives ({len(false_pos)}):", ""]
-        for row, tag in false_pos:
-            gold = ", ".join(f"{x.theme}:{x.assertion}" for x in row.labels) or "no theme"
-            lines.append(f"- `{row.id}` {tag.score:.2f} {tag.method} [gold: {gold}] {row.text}")
-        lines += ["", f"False negatives ({len(false_neg)}):", ""]
-        for row in false_neg:
-            candidate = candidates.get((row.id, theme_id))
-            seen = f"{candidate.score:.2f} {candidate.assertion}" if candidate else "no candidate"
-            lines.append(f"- `{row.id}` [{seen}] {row.text}")
-        lines.append("")
+        lines += [f"## {theme_id}", ""]
+        for title, groups in (("False positives", false_pos), ("False negatives", false_neg)):
+            total = sum(len(items) for items in groups.values())
+            lines += [f"### {title} ({total})", ""]
+            for kind, items in sorted(groups.items(), key=lambda pair: -len(pair[1])):
+                lines += [f"{kind} ({len(items)}):", "", *items, ""]
     return "\n".join(lines)
+
+
+def _missed_kind(candidate: Tag | None) -> str:
+    if candidate is None:
+        return "no candidate"
+    if candidate.assertion != "present":
+        return f"judged {candidate.assertion}"
+    return "below threshold or held back by the evidence check"

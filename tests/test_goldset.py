@@ -98,7 +98,7 @@ def test_reliability_bins_scores_against_the_observed_share():
     assert "0.4-0.6" not in table
 
 
-def test_error_report_lists_false_positives_and_negatives_per_theme():
+def test_error_report_lists_false_positives_and_negatives_per_theme_and_kind():
     from pipeline.goldset import error_report
 
     tags = [
@@ -107,9 +107,11 @@ def test_error_report_lists_false_positives_and_negatives_per_theme():
     ]
     report = error_report(ROWS, tags, THEMES)
     assert "## unsafe_sleep" in report and "[gold: unsafe_sleep:negated]" in report
-    assert "## neglect" in report and "False negatives (2):" in report
+    assert "on topic, not present (1):" in report
+    assert "## neglect" in report and "### False negatives (2)" in report
+    assert "judged negated (1):" in report and "no candidate (1):" in report
     assert "[0.90 negated] The children were hungry." in report
-    assert "[no candidate] The home was dirty." in report
+    assert "[-] The home was dirty." in report
 
 
 def test_gold_rows_are_tagged_one_document_at_a_time_as_the_pipeline_tags(real_pipeline):

@@ -108,7 +108,12 @@ def build_parser() -> argparse.ArgumentParser:
     train_encoder.set_defaults(command=cmd_train_encoder)
 
     evaluate = commands.add_parser("evaluate", help="score the tagger against gold labels")
-    evaluate.add_argument("gold", type=Path, help="gold JSONL (e.g. corpus_samples/gold.jsonl)")
+    evaluate.add_argument(
+        "gold",
+        type=Path,
+        help="gold JSONL (corpus_samples/gold.jsonl, a gold_sentences split) "
+        "or the realtext folder (../shared/realtext)",
+    )
     evaluate.add_argument(
         "--method",
         choices=("combined", "rules", "embeddings"),

@@ -10,14 +10,40 @@ from typing import Any
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from pipeline.evaluate import format_table
-    from pipeline.goldset import is_sentence_gold
+    from pipeline.goldset import is_sentence_gold, load_gold_rows
+    from pipeline.realtext import is_realtext, load_realtext_rows
     from pipeline.run import load_pipeline
 
+    if not args.gold.exists():
+        raise SystemExit(f"scr-themes evaluate: no such file or folder: {args.gold}")
+    real = is_realtext(args.gold)
+    if args.gold.is_dir() and not real:
+        raise SystemExit(
+            f"scr-themes evaluate: {args.gold} is a folder but not a realtext corpus "
+            "(sentences_*.jsonl and folds.json)"
+        )
+    if real and args.errors and _inside_repository(args.errors):
+        raise SystemExit(
+            "scr-themes evaluate: the error report quotes third-party text; "
+            f"write it outside the repository, not to {args.errors}"
+        )
     pipeline = load_pipeline(encoder=args.encoder)
     if args.method != "combined":
         pipeline = with_method(pipeline, args.method)
-    if is_sentence_gold(args.gold):
-        evaluation, described, intervals = _evaluate_sentences(args.gold, pipeline, args.errors)
+    if real:
+        rows = load_realtext_rows(args.gold)
+        classifier = pipeline.tagger.classifier
+        trained_on = classifier.head.meta.get("real_sentences", 0) if classifier else 0
+        if trained_on:
+            print(
+                f"Note: this head was trained on {trained_on} sentences of this corpus, so "
+                "these figures are not held out. Cross-validated figures: "
+                "benchmarks/realtext_cv.py\n"
+            )
+        evaluation, described, intervals = _evaluate_sentences(rows, pipeline, args.errors, real)
+    elif is_sentence_gold(args.gold):
+        rows = load_gold_rows(args.gold)
+        evaluation, described, intervals = _evaluate_sentences(rows, pipeline, args.errors)
     else:
         evaluation, described, intervals = _evaluate_documents(args.gold, pipeline)
     print(
@@ -71,7 +97,14 @@ def _evaluate_documents(path: Path, pipeline: Any) -> tuple[Any, str, Any]:
     )
 
 
-def _evaluate_sentences(path: Path, pipeline: Any, errors: Path | None) -> tuple[Any, str, Any]:
+def _inside_repository(path: Path) -> bool:
+    repository = Path(__file__).resolve().parents[2]
+    return path.resolve().is_relative_to(repository)
+
+
+def _evaluate_sentences(
+    rows: list[Any], pipeline: Any, errors: Path | None, real: bool = False
+) -> tuple[Any, str, Any]:
     from pipeline.evaluate import bootstrap_intervals
     from pipeline.goldset import (
         assertion_confusion,
@@ -79,7 +112,6 @@ def _evaluate_sentences(path: Path, pipeline: Any, errors: Path | None) -> tuple
         format_confusion,
         format_reliability,
         format_subject_confusion,
-        load_gold_rows,
         reliability,
         score_by_document,
         score_rows,
@@ -87,12 +119,12 @@ def _evaluate_sentences(path: Path, pipeline: Any, errors: Path | None) -> tuple
         tag_rows,
     )
 
-    rows = load_gold_rows(path)
     tags = tag_rows(pipeline.tagger, rows)
     print("Assertions of gold labels against the tagger's counted and review tags:")
     print(format_confusion(assertion_confusion(rows, tags)) + "\n")
-    print("Subjects of gold labels against the tagger's, where it tagged the theme:")
-    print(format_subject_confusion(subject_confusion(rows, tags)) + "\n")
+    if not real:  # the real text's annotators gave no subjects
+        print("Subjects of gold labels against the tagger's, where it tagged the theme:")
+        print(format_subject_confusion(subject_confusion(rows, tags)) + "\n")
     if errors:
         errors.write_text(error_report(rows, tags, pipeline.taxonomy.ids))
         print(f"Error report: {errors}")
