@@ -89,6 +89,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DATASET",
         help="add the reviewer decisions of a dataset to the training data",
     )
+    train.add_argument(
+        "--realtext",
+        type=Path,
+        default=None,
+        help="labelled real text to train on too (default: ../shared/realtext where present; "
+        "'none' for none)",
+    )
     _add_encoder(train, "the encoder to train the head for; its default --out is that one's head")
     train.set_defaults(command=cmd_train)
 

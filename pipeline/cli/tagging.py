@@ -124,9 +124,10 @@ def cmd_train(args: argparse.Namespace) -> int:
         print(f"{len(reviewed)} reviewer decisions from {args.with_reviews}")
         before = _dev_scores(taxonomy, head_dir_for(args.encoder), gold_dir, args.encoder)
         print(f"dev before: {before}")
+    real = _real_rows(args.realtext)
     rules = RuleTagger(taxonomy, load_nlp())
     encoder = make_encoder(args.encoder)  # the encoder inference uses: the head fits its vectors
-    head = train_head(taxonomy, encoder, rules, gold, out, args.context_weight, reviewed)
+    head = train_head(taxonomy, encoder, rules, gold, out, args.context_weight, reviewed, real=real)
     print(f"Trained {head.version} on {head.meta['training_sentences']} sentences -> {out}")
     for theme_id, row in head.meta["cv_scores"].items():
         print(f"  {theme_id:28} cross-validated F1 {row['cv_f1']:.3f} (C={row['C']:g})")
@@ -161,6 +162,25 @@ def cmd_train_encoder(args: argparse.Namespace) -> int:
     print(f"Trained {version} on {len(data.texts)} sentences -> {out}")
     print("The head was fitted to the old vectors: run `scr-themes train` next.")
     return 0
+
+
+def _real_rows(folder: Path | None) -> list[Any]:
+    """The labelled real sentences to train on: from ``folder``, else ../shared/realtext if
+    it is there; none with ``--realtext none``. Says which, since the head differs."""
+    from pipeline.realtext import DEFAULT_DIR, is_realtext, load_realtext_rows
+
+    if folder is not None and str(folder) == "none":
+        print("Training without real text (--realtext none)")
+        return []
+    path = folder or DEFAULT_DIR
+    if not is_realtext(path):
+        if folder is not None:
+            raise SystemExit(f"scr-themes train: no realtext corpus at {folder}")
+        print(f"No labelled real text at {path}: training on the fictional gold set alone")
+        return []
+    rows = load_realtext_rows(path)
+    print(f"Training with {len(rows)} real sentences from {path}")
+    return rows
 
 
 def _reviewed(dataset: Path, gold_dir: Path) -> list[tuple[str, str, bool]]:
