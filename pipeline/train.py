@@ -19,7 +19,6 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold
 
 from pipeline.goldset import GoldRow
-from pipeline.nlp import plain_apostrophes
 from pipeline.records import PIPELINE_VERSION
 from pipeline.tag.embeddings import Encoder, ThemeHead, combiner_features, contextual
 from pipeline.tag.rules import RuleTagger, hit_matrix
@@ -69,7 +68,7 @@ def build_training_set(
 
     def add(text: str, labels: list[int], asserted: dict[str, bool], weight: float = 1.0) -> None:
         previous.append(None)
-        texts.append(plain_apostrophes(text))
+        texts.append(text)
         rows.append(labels)
         evidence.append([int(asserted[i]) if i in asserted else UNKNOWN for i in ids])
         weights.append(weight)
@@ -259,7 +258,7 @@ def fit_combiner(
         )
         logits = vectors[labelled_rows[held]] @ coef.T + intercept
         out_of_fold[held] = 1.0 / (1.0 + np.exp(-logits))
-    parsed = rules.nlp.pipe(plain_apostrophes(row.text) for row in labelled)
+    parsed = rules.nlp.pipe(row.text for row in labelled)
     hits = hit_matrix([rules.find_hits(doc) for doc in parsed], rules.taxonomy.ids)
     features = combiner_features(out_of_fold, hits).reshape(-1, 3)
     target = data.labels[labelled_rows].reshape(-1)

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from pipeline.nlp import plain_apostrophes
 from pipeline.records import Assertion, Section, Sentence, Tag
 from pipeline.tag.assertion import detect_assertion, detect_subject
 from pipeline.tag.embeddings import model_version
@@ -79,7 +78,7 @@ class ThemeTagger:
         """
         all_probabilities, all_evidence = self._probabilities(sentences)
         tokenizer: Any = self.nlp.tokenizer  # a spaCy Tokenizer, which has .pipe
-        tokens = list(tokenizer.pipe([plain_apostrophes(s.text) for s in sentences]))
+        tokens = list(tokenizer.pipe([s.text for s in sentences]))
         parsed, possible = self._to_parse(tokens, all_probabilities)
         docs = list(self.nlp.pipe([tokens[row] for row in parsed]))  # parses them in place
         hits = [
@@ -171,8 +170,7 @@ class ThemeTagger:
             row - 1 if row and sentences[row - 1].document_id == s.document_id else None
             for row, s in enumerate(sentences)
         ]
-        texts = [plain_apostrophes(s.text) for s in sentences]
-        return self.classifier.predict(texts, previous)
+        return self.classifier.predict([s.text for s in sentences], previous)
 
     def _scores(self, probabilities: np.ndarray, rule_hits: np.ndarray) -> np.ndarray:
         if self.settings.method == "rules":
