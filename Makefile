@@ -65,7 +65,7 @@ bench-realtext: setup
 
 # Open the reviewer notebook in JupyterLab (a browser tab opens; the dataset defaults to data/samples).
 review: setup
-	$(BIN)/jupyter lab notebooks/review_tags.ipynb
+	$(BIN)/jupyter lab $$([ "$$(id -u)" = 0 ] && echo --allow-root) notebooks/review_tags.ipynb
 
 # Remove outputs, execution counts and widget state (they hold document text) before committing.
 strip-notebooks: setup

@@ -6,6 +6,7 @@ plots need matplotlib and the Excel export openpyxl: the ``notebooks`` extra.
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.review.merge import merge_document_themes, merged_tags
-from pipeline.store import read_table
+from pipeline.store import atomic_write_bytes, read_table
 from pipeline.taxonomy import Taxonomy
 
 if TYPE_CHECKING:
@@ -92,28 +93,35 @@ def merged_views(dataset_folder: Path) -> dict[str, pd.DataFrame]:
 
 
 def export_merged_view(dataset_folder: Path, out_folder: Path) -> list[Path]:
-    """Write the merged view as one CSV per table and one Excel workbook; returns the files."""
+    """Write the merged view as one CSV per table and one Excel workbook; returns the files.
+
+    They hold sentence text, so the folder is the owner's alone (0700) and every file 0600,
+    as the dataset's own files are.
+    """
     out_folder = Path(out_folder)
     out_folder.mkdir(parents=True, exist_ok=True)
+    out_folder.chmod(0o700)
     views = merged_views(dataset_folder)
     written = []
     for name, frame in views.items():
         path = out_folder / f"merged_{name}.csv"
-        frame.to_csv(path, index=False)
+        atomic_write_bytes(path, frame.to_csv(index=False).encode("utf-8"))
         written.append(path)
     workbook = out_folder / "merged_view.xlsx"
-    _write_workbook(workbook, views)
+    atomic_write_bytes(workbook, _workbook_bytes(views))
     return [*written, workbook]
 
 
-def _write_workbook(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
+def _workbook_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
     try:
         import openpyxl  # noqa: F401
     except ImportError as error:
         raise ImportError(f"the Excel export needs openpyxl: {INSTALL_HINT}") from error
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, frame in sheets.items():
             _excel_safe(frame).to_excel(writer, sheet_name=name, index=False)
+    return buffer.getvalue()
 
 
 def _excel_safe(frame: pd.DataFrame) -> pd.DataFrame:

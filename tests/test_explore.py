@@ -89,6 +89,14 @@ def test_the_export_writes_csv_and_excel_with_the_same_rows(reviewed, tmp_path):
     assert a_row.themes == "domestic_abuse, parental_substance_misuse"
 
 
+def test_exports_are_the_owners_alone_as_the_dataset_is(reviewed, tmp_path):
+    """Regression: exports hold sentence text but were world-readable (0755 and 0644)."""
+    folder = tmp_path / "export"
+    files = export_merged_view(reviewed, folder)
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert {path.stat().st_mode & 0o777 for path in files} == {0o600}
+
+
 def test_the_excel_export_survives_control_characters_in_sentence_text(tmp_path):
     from dataclasses import replace
 

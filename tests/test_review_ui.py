@@ -53,6 +53,18 @@ def test_changing_theme_and_assertion_from_the_dropdowns(app):
     assert app.message.value == ""
 
 
+def test_change_assertion_with_nothing_picked_asks_for_a_choice(app):
+    """Regression: the placeholder was a value, and the click raised in the log console."""
+    row = app.rows[0]
+    assert row.new_assertion.value is None
+    row.change_assertion.click()
+    assert "Choose how the sentence speaks" in app.message.value
+    assert len(_decisions(app)) == 0
+    row.new_assertion.label = "negated"  # what a reviewer picks is the label
+    row.change_assertion.click()
+    assert _decisions(app).new_assertion.tolist() == ["negated"]
+
+
 def test_reject_then_next_to_review_walks_the_queue(app):
     app.rows[0].reject.click()
     app.next_unreviewed_button.click()

@@ -23,7 +23,9 @@ except ImportError as error:  # pragma: no cover - the notebooks extra is missin
         "the review notebook needs ipywidgets: .venv/bin/pip install -e '.[notebooks]'"
     ) from error
 
-ASSERTIONS = [str(a) for a in Assertion]
+# (label, value) pairs throughout: ipywidgets reads a list that mixes pairs with plain
+# strings as plain options, so a ("change assertion to...", None) placeholder became a value
+ASSERTIONS = [(str(a), str(a)) for a in Assertion]
 
 
 def evidence_html(evidence: Evidence) -> str:
