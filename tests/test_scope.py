@@ -31,6 +31,12 @@ def test_a_review_of_a_childs_death_is_in_scope():
     assert check_scope([REVIEW], CHECK) is None
 
 
+def test_an_excerpt_about_an_infant_found_unresponsive_is_in_scope():
+    """Regression: a note of one SUDI finding lost its unsafe_sleep tag to the check."""
+    note = "Summary\n\nThe baby was found unresponsive on the sofa next to his father."
+    assert check_scope([note], CHECK) is None
+
+
 def test_no_check_keeps_every_document():
     assert check_scope(["Quarterly fuel prices"], None) is None
 
