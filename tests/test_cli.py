@@ -64,3 +64,33 @@ def test_evaluate_on_sentence_gold_prints_intervals_over_its_documents(
     out = capsys.readouterr().out
     assert "in 2 documents" in out
     assert "95% intervals, resampling the 2 documents (2000 draws): document macro-F1" in out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["ingest", "{missing}", "--out", "{tmp}/dataset"],
+        ["report", "{missing}", "--out", "{tmp}/report.html"],
+        ["summarise", "{missing}", "--out", "{tmp}/summaries"],
+        ["discover", "{missing}", "--out", "{tmp}/suggested.md"],
+        ["evaluate", "{missing}"],
+        ["train", "--gold", "{missing}", "--out", "{tmp}/head"],
+        ["tune-thresholds", "--gold", "{missing}"],
+    ],
+    ids=lambda argv: argv[0],
+)
+def test_a_missing_path_is_an_error_naming_it(argv, tmp_path):
+    """Regression: `ingest /no/such/folder` printed "0 documents:" and exited 0."""
+    missing = str(tmp_path / "no" / "such")
+    with pytest.raises(SystemExit) as raised:
+        main([a.format(missing=missing, tmp=tmp_path) for a in argv])
+    assert raised.value.code != 0 and missing in str(raised.value.code)
+    assert not (tmp_path / "dataset").exists()
+
+
+def test_tag_reads_the_files_it_can_and_fails_for_a_missing_one(real_pipeline, tmp_path, capsys):
+    note = tmp_path / "note.txt"
+    note.write_text("Summary\n\nThe baby was found unresponsive on the sofa next to his father.")
+    assert main(["tag", str(tmp_path / "absent.pdf"), str(note)]) == 1
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [line["status"] for line in lines] == ["failed", "ok"]

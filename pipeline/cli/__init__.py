@@ -36,7 +36,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     for key, value in OFFLINE_ENV.items():
         os.environ.setdefault(key, value)
     args = build_parser().parse_args(argv)
-    return int(args.command(args) or 0)
+    missing = missing_paths(args)
+    if missing:
+        raise SystemExit(f"scr-themes: no such file or folder: {missing[0]}")
+    status = int(args.command(args) or 0)
+    # `tag` reads every file it can, with a failed record for one it cannot; a path that
+    # was not there at all still makes the command fail
+    absent = [path for path in getattr(args, "files", None) or [] if not path.exists()]
+    return status or (1 if absent else 0)
+
+
+# Arguments naming a file or folder that must already exist (`ingest --out` and `train
+# --out` are written; `tag`'s files are each reported on their own record).
+INPUT_PATHS = ("folder", "dataset", "gold", "taxonomy", "with_reviews")
+
+
+def missing_paths(args: argparse.Namespace) -> list[Path]:
+    """The input paths among ``args`` that do not exist, in the order given."""
+    paths: list[Path] = []
+    for name in INPUT_PATHS:
+        value = getattr(args, name, None)
+        paths += value if isinstance(value, list) else [value] if value is not None else []
+    return [path for path in paths if not Path(path).exists()]
 
 
 def build_parser() -> argparse.ArgumentParser:
