@@ -167,6 +167,19 @@ def test_report_counts_readable_documents_and_says_when_no_reviews_exist(small_d
     assert "No reviews exist yet" in html and "Machine only" not in html
 
 
+def test_documents_that_are_not_reviews_do_not_dilute_prevalence(tmp_path):
+    """A readable document the scope check turned away has no themes and is no denominator."""
+    minutes = make_result("d" * 64, "minutes.pdf")
+    flag = "not_a_review: its title names another kind of document (minutes)"
+    minutes = replace(minutes, document=replace(minutes.document, warnings=flag))
+    write_dataset(tmp_path, [*sample_results(), minutes])
+    data = load_report_data(tmp_path)
+    assert len(data.documents) == 2 and data.n_not_reviews == 1
+    frame = prevalence_frame(data, report_themes(data, load_taxonomy()))
+    assert (frame["of"] == 2).all()
+    assert "1 not case reviews" in _page(tmp_path)
+
+
 def test_a_dataset_with_nothing_readable_still_gets_a_report(tmp_path):
     failed = make_result("f" * 64, "broken.pdf")
     failed = replace(failed, document=replace(failed.document, status=Status.FAILED))

@@ -29,7 +29,10 @@ def report_themes(data: ReportData, taxonomy: Taxonomy) -> list[ThemeInfo]:
 def render_report(data: ReportData, taxonomy: Taxonomy, title: str, generated: str) -> str:
     """The report as one HTML string."""
     themes = report_themes(data, taxonomy)
-    excluded = f"{data.n_unreadable} unreadable and {data.n_removed} removed documents left out"
+    excluded = (
+        f"{data.n_unreadable} unreadable, {data.n_not_reviews} not case reviews and "
+        f"{data.n_removed} removed documents left out"
+    )
     intro = (
         f"{len(data.documents)} documents counted ({excluded}). "
         f"Taxonomy {taxonomy.version}. Generated {generated}."

@@ -10,6 +10,7 @@ import pandas as pd
 from pipeline.records import READABLE, Assertion
 from pipeline.review.merge import merge_document_themes, merge_tags, review_effects
 from pipeline.review.store import ReviewStore
+from pipeline.scope import NOT_A_REVIEW
 from pipeline.store import read_table
 
 PRESENT = str(Assertion.PRESENT)
@@ -19,13 +20,14 @@ PRESENT = str(Assertion.PRESENT)
 class ReportData:
     """What the report counts: documents, the machine's and the merged themes, evidence."""
 
-    documents: pd.DataFrame  # the counted documents: readable and not removed
+    documents: pd.DataFrame  # the counted documents: readable reviews, not removed
     n_unreadable: int
     n_removed: int
     machine_themes: pd.DataFrame  # document_themes as the tagger wrote them
     merged_themes: pd.DataFrame  # recomputed with reviewer decisions ("present")
     tags: pd.DataFrame  # merged sentence tags with text, page, counted and decision
     n_decisions: int  # reviewer decisions in the review store (0: no reviews yet)
+    n_not_reviews: int = 0  # readable documents that are not case reviews (pipeline.scope)
 
     @property
     def document_ids(self) -> list[str]:
@@ -40,12 +42,15 @@ def load_report_data(dataset_folder: Path) -> ReportData:
     documents = read_table(folder, "documents")
     readable = documents["status"].isin([str(status) for status in READABLE])
     removed = documents["removed_at"].notna()
+    # a document that is not a case review has no themes: it must not dilute prevalence
+    not_review = documents["warnings"].fillna("").str.contains(f"{NOT_A_REVIEW}: ", regex=False)
     sentences = read_table(folder, "sentences")
     tags = merge_tags(read_table(folder, "tags"), sentences, review_effects(folder, sentences))
     machine = read_table(folder, "document_themes")
     return ReportData(
-        documents=documents[readable & ~removed].reset_index(drop=True),
+        documents=documents[readable & ~removed & ~not_review].reset_index(drop=True),
         n_unreadable=int((~readable & ~removed).sum()),
+        n_not_reviews=int((readable & ~removed & not_review).sum()),
         n_removed=int(removed.sum()),
         machine_themes=machine,
         merged_themes=merge_document_themes(machine, tags),
