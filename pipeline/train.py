@@ -29,8 +29,9 @@ ON_TOPIC_NEGATIVES = ("negated", "recommendation", "hypothetical", "historical")
 C_GRID = (1.0, 4.0, 16.0, 64.0)
 COMBINER_FOLDS = 5
 SEED = 13
-# Each real sentence counts as this many written ones: chosen on the realtext folds
-# (benchmarks/realtext_cv.py), where 3 to 10 scored alike and 1 lost 0.03 of document F1.
+# Each real sentence counts as this many written ones: chosen on the realtext folds with
+# logistic regressions over cached sentence vectors (a guide, not the full pipeline), where
+# 3 and 10 scored alike and 1 lost about 0.03 of document F1.
 REAL_WEIGHT = 3.0
 
 
@@ -66,8 +67,14 @@ def build_training_set(
     weights: list[float] = []
     previous: list[int | None] = []
 
-    def add(text: str, labels: list[int], asserted: dict[str, bool], weight: float = 1.0) -> None:
-        previous.append(None)
+    def add(
+        text: str,
+        labels: list[int],
+        asserted: dict[str, bool],
+        weight: float = 1.0,
+        follows: bool = False,
+    ) -> None:
+        previous.append(len(texts) - 1 if follows else None)
         texts.append(text)
         rows.append(labels)
         evidence.append([int(asserted[i]) if i in asserted else UNKNOWN for i in ids])
@@ -96,8 +103,7 @@ def build_training_set(
             follows = index > 0 and labelled[index - 1].doc == row.doc
             mentioned = {label.theme for label in row.labels}
             asserted = {label.theme: label.assertion == "present" for label in row.labels}
-            add(row.text, [int(i in mentioned) for i in ids], asserted, weight)
-            previous[-1] = len(texts) - 2 if follows else None
+            add(row.text, [int(i in mentioned) for i in ids], asserted, weight, follows)
     shape = (-1, len(ids))
     return TrainingSet(
         texts,

@@ -14,8 +14,6 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from pipeline.realtext import is_realtext, load_realtext_rows
     from pipeline.run import load_pipeline
 
-    if not args.gold.exists():
-        raise SystemExit(f"scr-themes evaluate: no such file or folder: {args.gold}")
     real = is_realtext(args.gold)
     if args.gold.is_dir() and not real:
         raise SystemExit(
